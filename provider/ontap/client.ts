@@ -1,0 +1,180 @@
+/**
+ * The endpoints this package uses, one function each: the cluster's identity and release, and
+ * `/api/security` read and applied (PATCH, then the job, then the settings read back).
+ */
+import { Clock, systemClock } from "./clock";
+import { ClusterWire, JobLink, SecurityPatch, SecurityWire } from "./codecs";
+import { decodeOrThrow } from "./decode";
+import { OntapApiError, OntapError, OntapJobFailedError, OntapJobLostError } from "./errors";
+import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobs";
+import { patchMismatches } from "./semantics";
+import { ConnectionOptions, OntapTransport, TransportOptions } from "./transport";
+import { OntapVersion, SECURITY_GET_SINCE, SECURITY_PATCH_SINCE, atLeast, formatVersion, readableFields } from "./versions";
+
+/** The cluster's identity, as outputs report it. */
+export interface ClusterInfo {
+  readonly uuid: string;
+  readonly name: string;
+  /** `9.16.1`. */
+  readonly version: string;
+  readonly parsedVersion: OntapVersion;
+  /** ONTAP's full release string, e.g. `NetApp Release 9.16.1: …`. */
+  readonly fullVersion: string | undefined;
+}
+
+/** How a PATCH is applied. */
+export interface ApplyOptions {
+  /** When to stop waiting for the job, in the clock's milliseconds. */
+  readonly deadline: number;
+  /** Told of job states while waiting, for progress messages. */
+  readonly onJobState?: (jobUuid: string, state: string, elapsedMs: number) => void;
+}
+
+/** What applying a PATCH did. */
+export interface ApplyResult {
+  /** The settings read back after the job. */
+  readonly security: SecurityWire;
+  /** The job ONTAP ran, when it linked one. */
+  readonly jobUuid: string | undefined;
+}
+
+/** Most seconds ONTAP holds a request (`return_timeout` accepts 0..120). */
+const MAX_RETURN_TIMEOUT = 120;
+
+/** A client for one cluster. `close()` it when done. */
+export class OntapClient {
+  readonly #transport: OntapTransport;
+  readonly #clock: Clock;
+
+  constructor(connection: ConnectionOptions, options: TransportOptions = {}) {
+    this.#transport = new OntapTransport(connection, options);
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  get baseUrl(): string {
+    return this.#transport.baseUrl;
+  }
+
+  close(): void {
+    this.#transport.close();
+  }
+
+  /** `GET /api/cluster`: uuid, name and release. */
+  async getCluster(): Promise<ClusterInfo> {
+    const response = await this.#transport.request({
+      method: "GET",
+      path: "/api/cluster",
+      query: { fields: "version,name,uuid" },
+    });
+    const cluster = decodeOrThrow(ClusterWire, response.request, response.body);
+    const parsedVersion = cluster.version;
+    return {
+      uuid: cluster.uuid,
+      name: cluster.name,
+      version: formatVersion(parsedVersion),
+      parsedVersion,
+      fullVersion: cluster.version.full,
+    };
+  }
+
+  /** `GET /api/security` with every field this release has (asking for others is a 400). */
+  async getSecurity(version: OntapVersion): Promise<SecurityWire> {
+    if (!atLeast(version, SECURITY_GET_SINCE)) {
+      throw new OntapError(
+        `${this.baseUrl} runs ONTAP ${formatVersion(version)}, which has no /api/security (it arrived in ${SECURITY_GET_SINCE})`,
+      );
+    }
+    const response = await this.#transport.request({
+      method: "GET",
+      path: "/api/security",
+      query: { fields: readableFields(version).join(",") },
+    });
+    return decodeOrThrow(SecurityWire, response.request, response.body);
+  }
+
+  /**
+   * `PATCH /api/security`, then waits for its job, then reads the settings back.
+   *
+   * The server is asked to hold the request until the job ends (`return_timeout`, up to 120 s): a 200
+   * then means the job succeeded, and the read-back confirms it without polling. A 202 means it is still
+   * going: the job waiter takes over. An error body that links a job is a failed job. A job that vanished
+   * is judged by the read-back: in place means done, anything else is `OntapJobLostError`.
+   */
+  async applySecurity(version: OntapVersion, patch: SecurityPatch, options: ApplyOptions): Promise<ApplyResult> {
+    if (!atLeast(version, SECURITY_PATCH_SINCE)) {
+      throw new OntapError(
+        `${this.baseUrl} runs ONTAP ${formatVersion(version)}, which cannot change /api/security (PATCH arrived in ${SECURITY_PATCH_SINCE})`,
+      );
+    }
+    const startedAt = this.#clock.now();
+    const holdSeconds = Math.max(0, Math.min(MAX_RETURN_TIMEOUT, Math.floor((options.deadline - startedAt) / 1000)));
+    let response;
+    try {
+      response = await this.#transport.request({
+        method: "PATCH",
+        path: "/api/security",
+        query: { return_timeout: String(holdSeconds) },
+        body: patch,
+        holdSeconds,
+      });
+    } catch (error) {
+      if (error instanceof OntapApiError && error.jobUuid !== undefined) {
+        throw new OntapJobFailedError({
+          uuid: error.jobUuid,
+          description: "PATCH /api/security",
+          ...(error.code !== undefined ? { code: error.code } : {}),
+          ...(error.ontapMessage !== undefined ? { message: error.ontapMessage } : {}),
+        });
+      }
+      throw error;
+    }
+    if (!JobLink.is(response.body)) {
+      // Answered synchronously without a job: the read-back is the proof.
+      return { security: await this.#confirm(version, patch, undefined), jobUuid: undefined };
+    }
+    const ref = jobRefOf(decodeOrThrow(JobLink, response.request, response.body).job);
+    if (response.status === 202) {
+      const outcome = await this.#wait(ref, startedAt, options);
+      if (outcome.kind === "lost") return { security: await this.#confirm(version, patch, ref), jobUuid: ref.uuid };
+      return { security: await this.getSecurity(version), jobUuid: ref.uuid };
+    }
+    // 200: the job ended within return_timeout. ONTAP's docs say that means success; the read-back checks.
+    return { security: await this.#confirmOrExplain(version, patch, ref, options), jobUuid: ref.uuid };
+  }
+
+  /** Reads back; if the cluster does not show the PATCH, the job was lost without effect. */
+  async #confirm(version: OntapVersion, patch: SecurityPatch, ref: JobRef | undefined): Promise<SecurityWire> {
+    const security = await this.getSecurity(version);
+    const mismatches = patchMismatches(patch, security);
+    if (mismatches.length > 0) {
+      if (ref === undefined) {
+        throw new OntapError(`PATCH ${this.baseUrl}/api/security was accepted but the cluster does not show it: ${mismatches.join("; ")}`);
+      }
+      throw new OntapJobLostError(ref.uuid, mismatches);
+    }
+    return security;
+  }
+
+  /**
+   * Reads back after a 200. If the settings differ from the PATCH, the job decides: a failure becomes
+   * its error, a job still going is waited for, a success is believed (ONTAP may store a value
+   * differently than asked) and a vanished job is judged by the settings.
+   */
+  async #confirmOrExplain(version: OntapVersion, patch: SecurityPatch, ref: JobRef, options: ApplyOptions): Promise<SecurityWire> {
+    const security = await this.getSecurity(version);
+    if (patchMismatches(patch, security).length === 0) return security;
+    const outcome = await this.#wait(ref, this.#clock.now(), options);
+    if (outcome.kind === "lost") return this.#confirm(version, patch, ref);
+    return this.getSecurity(version);
+  }
+
+  #wait(ref: JobRef, startedAt: number, options: ApplyOptions): Promise<JobOutcome> {
+    const onJobState = options.onJobState;
+    return waitForJob(this.#transport, ref, {
+      deadline: options.deadline,
+      startedAt,
+      clock: this.#clock,
+      ...(onJobState ? { onState: (state: string, elapsed: number) => onJobState(ref.uuid, state, elapsed) } : {}),
+    });
+  }
+}

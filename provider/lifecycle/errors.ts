@@ -1,0 +1,82 @@
+/**
+ * The errors of the resource's lifecycle: each names the setting, the cluster and what to do.
+ */
+
+/** Base of every lifecycle error. */
+export class ClusterSecurityError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ClusterSecurityError";
+  }
+}
+
+/** Connection settings missing or malformed in inputs, stack config and environment alike. */
+export class ConnectionConfigError extends ClusterSecurityError {
+  readonly missing: readonly string[];
+  constructor(message: string, missing: readonly string[] = []) {
+    super(message);
+    this.name = "ConnectionConfigError";
+    this.missing = missing;
+  }
+}
+
+/** The program manages a setting the cluster's ONTAP release does not have. */
+export class UnsupportedSettingError extends ClusterSecurityError {
+  /** `tls.protocolVersions (needs 9.10.1)`, one per setting. */
+  readonly settings: readonly string[];
+  readonly clusterVersion: string;
+  constructor(cluster: string, clusterVersion: string, settings: readonly string[]) {
+    super(
+      `cluster ${cluster} runs ONTAP ${clusterVersion}, which does not have ${settings.join(", ")}: ` +
+        `remove ${settings.length === 1 ? "it" : "them"} from the program for this cluster, or upgrade ONTAP. Nothing was changed.`,
+    );
+    this.name = "UnsupportedSettingError";
+    this.settings = settings;
+    this.clusterVersion = clusterVersion;
+  }
+}
+
+/** The program asks for `conversionEnabled: false` on a cluster already converted. */
+export class IrreversibleConversionError extends ClusterSecurityError {
+  constructor(cluster: string) {
+    super(
+      `cluster ${cluster} has been converted to software data encryption, and conversion cannot be undone: ` +
+        `softwareDataEncryption.conversionEnabled cannot be set to false. Remove conversionEnabled from the program ` +
+        `(or set it to true). Nothing was changed.`,
+    );
+    this.name = "IrreversibleConversionError";
+  }
+}
+
+/** The host now answers as another cluster than the one this resource manages. */
+export class ClusterIdentityError extends ClusterSecurityError {
+  readonly expectedUuid: string;
+  readonly actualUuid: string;
+  constructor(host: string, expectedUuid: string, actual: { uuid: string; name: string }) {
+    super(
+      `${host} is cluster ${actual.name} (${actual.uuid}), but this resource manages cluster ${expectedUuid}. ` +
+        `To manage another cluster, declare another ClusterSecurity resource; nothing was changed.`,
+    );
+    this.name = "ClusterIdentityError";
+    this.expectedUuid = expectedUuid;
+    this.actualUuid = actual.uuid;
+  }
+}
+
+/**
+ * Something failed after a change may have been made. Carries what the engine needs to record the
+ * cluster's actual settings (`id`, `properties`, `reasons`), so that state tells the truth and the
+ * next `pulumi up` finishes the work.
+ */
+export class PartialUpdateError extends ClusterSecurityError {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+  constructor(cause: Error, id: string, properties: Record<string, unknown>) {
+    super(`${cause.message} State now records the cluster's actual settings; run 'pulumi up' again to finish.`, { cause });
+    this.name = "PartialUpdateError";
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [cause.message];
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The resource's lifecycle against a cluster: adopt (create), converge (update), observe (read) and
+ * let go (delete), plus the live part of `check`. Talks to ONTAP only through `OntapClient`.
+ */
+import { Clock, systemClock } from "../ontap/clock";
+import { ClusterInfo, OntapClient } from "../ontap/client";
+import { SecurityWire } from "../ontap/codecs";
+import { ConnectionOptions, TransportOptions } from "../ontap/transport";
+import { fipsNeedsReboot } from "../ontap/versions";
+import { InputFailure, containsUnknown, irreversibleReason } from "./check";
+import { ConfigSource, resolveConnection } from "./connection";
+import { ClusterIdentityError, PartialUpdateError } from "./errors";
+import {
+  CONNECTION_KEYS,
+  ClusterSecurityInputs,
+  ClusterSecurityOutputs,
+  connectionOf,
+  identityOf,
+  observedFromWire,
+  settingsOf,
+} from "./model";
+import { planUpdate, unsupportedSettings } from "./plan";
+
+/** How long an update waits for ONTAP's jobs unless told otherwise: conversions can be slow. */
+export const DEFAULT_JOB_TIMEOUT_SECONDS = 1800;
+
+/** What the lifecycle needs from its surroundings; tests give their own. */
+export interface LifecycleEnv {
+  /** Stack config as the provider's `configure` received it. */
+  readonly config: ConfigSource | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  /** Progress and notices for the person running Pulumi. Never given a credential. */
+  readonly log: (message: string) => void;
+  readonly transport?: TransportOptions;
+}
+
+export function defaultEnv(config: ConfigSource | undefined): LifecycleEnv {
+  return { config, env: process.env, clock: systemClock, log: (message) => console.log(message) };
+}
+
+async function withClient<T>(connection: ConnectionOptions, env: LifecycleEnv, use: (client: OntapClient) => Promise<T>): Promise<T> {
+  const client = new OntapClient(connection, { ...env.transport, clock: env.clock });
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
+function outputsOf(inputs: ClusterSecurityInputs, security: SecurityWire, cluster: ClusterInfo): ClusterSecurityOutputs {
+  return {
+    ...connectionOf(inputs),
+    ...(inputs.jobTimeoutSeconds !== undefined ? { jobTimeoutSeconds: inputs.jobTimeoutSeconds } : {}),
+    ...observedFromWire(security),
+    cluster: identityOf(cluster),
+  };
+}
+
+/**
+ * The live part of `check`: what only the cluster can tell, asked before anything changes so that
+ * `pulumi preview` fails on it. One GET (the release) and, only when the program says
+ * `conversionEnabled: false`, a second (is the cluster converted?). Skipped while inputs are unknown.
+ */
+export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<InputFailure[]> {
+  if (CONNECTION_KEYS.some((key) => containsUnknown(inputs[key]))) return [];
+  let connection: ConnectionOptions;
+  try {
+    connection = resolveConnection(connectionOf(inputs), env.config, env.env);
+  } catch (error) {
+    return [{ property: "host", reason: (error as Error).message }];
+  }
+  const desired = settingsOf(inputs);
+  try {
+    return await withClient(connection, env, async (client) => {
+      const cluster = await client.getCluster();
+      const unsupported = unsupportedSettings(desired, cluster);
+      if (unsupported.length > 0) {
+        return unsupported.map((setting) => ({
+          property: setting.split(".")[0],
+          reason: `cluster ${cluster.name} runs ONTAP ${cluster.version}, which does not have ${setting}`,
+        }));
+      }
+      if (desired.softwareDataEncryption?.conversionEnabled === false) {
+        const live = await client.getSecurity(cluster.parsedVersion);
+        if (live.software_data_encryption?.conversion_enabled === true) {
+          return [{ property: "softwareDataEncryption", reason: `cluster ${cluster.name} is converted: ${irreversibleReason()}` }];
+        }
+      }
+      return [];
+    });
+  } catch (error) {
+    return [{ property: "host", reason: `cannot check the cluster: ${(error as Error).message}` }];
+  }
+}
+
+/**
+ * Reads the live settings, plans, applies each PATCH and waits for its job, then reads back. Any
+ * failure after the first PATCH was sent becomes a `PartialUpdateError` that records what the cluster
+ * actually has, so state and cluster agree and the next `up` finishes the work.
+ */
+async function converge(client: OntapClient, cluster: ClusterInfo, inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<ClusterSecurityOutputs> {
+  const version = cluster.parsedVersion;
+  let security = await client.getSecurity(version);
+  const plan = planUpdate(settingsOf(inputs), security, cluster);
+  if (plan.patches.length === 0) return outputsOf(inputs, security, cluster);
+  env.log(`ontap: cluster ${cluster.name}: changing ${plan.fields.join(", ")}`);
+  const timeoutSeconds = inputs.jobTimeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS;
+  const deadline = env.clock.now() + timeoutSeconds * 1000;
+  try {
+    for (const patch of plan.patches) {
+      security = (await client.applySecurity(version, patch, { deadline, onJobState: progressLogger(cluster, env) })).security;
+    }
+  } catch (error) {
+    const actual = await client.getSecurity(version).catch(() => security);
+    throw new PartialUpdateError(error as Error, cluster.uuid, { ...inputs, ...outputsOf(inputs, actual, cluster) });
+  }
+  if (plan.fields.includes("fips.enabled") && fipsNeedsReboot(version)) {
+    env.log(`ontap: cluster ${cluster.name} runs ONTAP ${cluster.version}: reboot each node for the FIPS change to take effect`);
+  }
+  return outputsOf(inputs, security, cluster);
+}
+
+/** Logs a long job's progress every 30 s, so a slow conversion does not look like a hang. */
+function progressLogger(cluster: ClusterInfo, env: LifecycleEnv): (job: string, state: string, elapsedMs: number) => void {
+  let lastLogged = 0;
+  return (job, state, elapsedMs) => {
+    if (elapsedMs - lastLogged < 30_000) return;
+    lastLogged = elapsedMs;
+    env.log(`ontap: cluster ${cluster.name}: job ${job} ${state} for ${Math.round(elapsedMs / 1000)} s`);
+  };
+}
+
+/** Create adopts the cluster's singleton settings: nothing is created, only what differs is changed. */
+export async function createResource(inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<{ id: string; outs: ClusterSecurityOutputs }> {
+  const connection = resolveConnection(connectionOf(inputs), env.config, env.env);
+  return withClient(connection, env, async (client) => {
+    const cluster = await client.getCluster();
+    return { id: cluster.uuid, outs: await converge(client, cluster, inputs, env) };
+  });
+}
+
+/** Update converges from the live settings (not from state), so a retried or interrupted update is safe. */
+export async function updateResource(id: string, news: ClusterSecurityInputs, env: LifecycleEnv): Promise<ClusterSecurityOutputs> {
+  const connection = resolveConnection(connectionOf(news), env.config, env.env);
+  return withClient(connection, env, async (client) => {
+    const cluster = await client.getCluster();
+    if (cluster.uuid !== id) throw new ClusterIdentityError(client.baseUrl, id, cluster);
+    return converge(client, cluster, news, env);
+  });
+}
+
+/** Read reports the cluster as it is; the program's inputs stay as declared. */
+export async function readResource(
+  id: string,
+  props: Partial<ClusterSecurityOutputs>,
+  env: LifecycleEnv,
+): Promise<{ id: string; props: ClusterSecurityOutputs }> {
+  const connection = resolveConnection(connectionOf(props), env.config, env.env);
+  return withClient(connection, env, async (client) => {
+    const cluster = await client.getCluster();
+    if (id !== "" && cluster.uuid !== id) throw new ClusterIdentityError(client.baseUrl, id, cluster);
+    const security = await client.getSecurity(cluster.parsedVersion);
+    return { id: cluster.uuid, props: outputsOf(props as ClusterSecurityInputs, security, cluster) };
+  });
+}
+
+/** Delete sends nothing: the settings stay as they are, only Pulumi stops managing them. */
+export function deleteResource(props: Partial<ClusterSecurityOutputs>, env: LifecycleEnv): void {
+  const name = props.cluster?.name ?? "the cluster";
+  env.log(`ontap: ${name}: security settings left as they are; Pulumi no longer manages them`);
+}

@@ -1,0 +1,48 @@
+/**
+ * The implementation of the `ClusterSecurity` dynamic provider. Loaded by package name at call time
+ * (`require("pulumi-ontap-security/provider")`) by the thin provider that `ClusterSecurity.ts`
+ * serializes, so refresh and destroy always run the installed code and nothing here is ever written
+ * into state.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { validateInputs } from "./lifecycle/check";
+import { ConfigSource } from "./lifecycle/connection";
+import { diffResource } from "./lifecycle/diff";
+import { ClusterSecurityInputs, ClusterSecurityOutputs } from "./lifecycle/model";
+import { LifecycleEnv, createResource, defaultEnv, deleteResource, preflight, readResource, updateResource } from "./lifecycle/operations";
+
+type Provider = Required<pulumi.dynamic.ResourceProvider<ClusterSecurityInputs, ClusterSecurityOutputs>>;
+
+/** Builds the provider's methods over an environment (tests pass their own clock, env and log). */
+export function createProvider(envFor: (config: ConfigSource | undefined) => LifecycleEnv = defaultEnv): Provider {
+  let config: ConfigSource | undefined;
+  const env = () => envFor(config);
+  return {
+    async configure(request) {
+      config = request.config;
+    },
+    async check(olds, news) {
+      const failures = validateInputs((olds ?? {}) as Record<string, unknown>, news as Record<string, unknown>);
+      if (failures.length > 0) return { inputs: news, failures };
+      return { inputs: news, failures: await preflight(news, env()) };
+    },
+    async diff(_id, olds, news) {
+      return { changes: diffResource(olds, news).changes, replaces: [], deleteBeforeReplace: false };
+    },
+    async create(inputs) {
+      return createResource(inputs, env());
+    },
+    async read(id, props) {
+      return readResource(id, props ?? {}, env());
+    },
+    async update(id, _olds, news) {
+      return { outs: await updateResource(id, news, env()) };
+    },
+    async delete(_id, props) {
+      deleteResource(props, env());
+    },
+  };
+}
+
+/** The provider the provider host uses: one per process, configured once with the stack's config. */
+export const provider: Provider = createProvider();

@@ -7,7 +7,7 @@ import { SecurityPatch } from "../ontap/codecs";
 import { cipherSuitesMatch, protocolVersionsMatch } from "../ontap/semantics";
 import { FIELD_SINCE, SecurityField } from "../ontap/versions";
 import { ObservedSecurity, SecuritySettings } from "./model";
-import { containsUnknown } from "./check";
+import { UNKNOWN, containsUnknown } from "./check";
 
 type Group = "fips" | "softwareDataEncryption" | "tls" | "managementProtocols";
 
@@ -50,6 +50,8 @@ export const CONVERSION = SETTINGS[SETTINGS.length - 1];
 
 function valueIn(source: object | undefined, row: SettingRow): unknown {
   const group = (source as Record<string, unknown> | undefined)?.[row.group];
+  // A whole group not known yet (preview) stands for every setting in it.
+  if (group === UNKNOWN) return UNKNOWN;
   return group !== null && typeof group === "object" ? (group as Record<string, unknown>)[row.key] : undefined;
 }
 

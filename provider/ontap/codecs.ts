@@ -83,7 +83,6 @@ export type JobLink = t.TypeOf<typeof JobLink>;
 /** Job states. `paused` is not terminal: only `success` and `failure` end a job. */
 export const JobState = t.keyof(
   { queued: null, running: null, paused: null, success: null, failure: null },
-  "JobState",
 );
 export type JobState = t.TypeOf<typeof JobState>;
 

@@ -15,6 +15,9 @@ import { decodeOrThrow } from "./decode";
 import { OntapApiError, OntapJobFailedError, OntapNetworkError, OntapJobTimeoutError, OntapJobUnreachableError } from "./errors";
 import { OntapTransport } from "./transport";
 
+/** What the waiter needs of a transport (a fake one in tests). */
+export type JobTransport = Pick<OntapTransport, "request" | "urlOf">;
+
 /** A job as a mutation's answer links it. */
 export interface JobRef {
   readonly uuid: string;
@@ -49,7 +52,7 @@ export function nextPollDelay(elapsedMs: number, untilDeadlineMs: number, option
 }
 
 /** Waits for a job to end. Resolves on success or loss; rejects with a typed error on failure or timeout. */
-export async function waitForJob(transport: OntapTransport, ref: JobRef, options: JobWaitOptions): Promise<JobOutcome> {
+export async function waitForJob(transport: JobTransport, ref: JobRef, options: JobWaitOptions): Promise<JobOutcome> {
   const clock = options.clock ?? systemClock;
   for (;;) {
     const job = await pollOnce(transport, ref);
@@ -82,7 +85,7 @@ export function jobFailure(job: JobWire): OntapJobFailedError {
   });
 }
 
-async function pollOnce(transport: OntapTransport, ref: JobRef): Promise<JobWire | "lost"> {
+async function pollOnce(transport: JobTransport, ref: JobRef): Promise<JobWire | "lost"> {
   try {
     const response = await transport.request({ method: "GET", path: ref.href });
     return decodeOrThrow(JobWire, response.request, response.body);

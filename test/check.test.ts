@@ -1,0 +1,91 @@
+import test from "ava";
+import { UNKNOWN, validateInputs } from "../provider/lifecycle/check";
+
+const provider = "exports.handler = …";
+
+const rejected: [string, Record<string, unknown>, string, RegExp][] = [
+  ["an unknown argument", { tsl: {} }, "tsl", /tsl is not an argument of ClusterSecurity; the arguments are host, username/],
+  ["an unknown setting inside a group", { fips: { enable: true } }, "fips", /fips\.enable is not a setting; fips takes enabled/],
+  ["a string where a boolean belongs", { fips: { enabled: "yes" } }, "fips", /fips\.enabled is \{"enabled":"yes"\}; expected \{ enabled\?: boolean \}/],
+  ["an http:// host", { host: "http://cluster1" }, "host", /uses http; ONTAP's REST API is served over https only/],
+  ["a host with a path", { host: "https://cluster1/api" }, "host", /must not have a path/],
+  ["a host with credentials", { host: "https://admin:pw@cluster1" }, "host", /must not contain credentials/],
+  ["an empty username", { username: " " }, "username", /username is empty/],
+  ["a CA that is not PEM", { caCertificate: "abc" }, "caCertificate", /PEM text/],
+  ["a fractional job timeout", { jobTimeoutSeconds: 1.5 }, "jobTimeoutSeconds", /jobTimeoutSeconds is 1.5; allowed: a whole number of seconds from 1 to 604800/],
+  ["a zero job timeout", { jobTimeoutSeconds: 0 }, "jobTimeoutSeconds", /from 1 to/],
+  ["an unknown protocol version", { tls: { protocolVersions: ["TLSv1.4"] } }, "tls", /tls\.protocolVersions has "TLSv1\.4"; allowed: SSLv3, TLSv1, TLSv1\.1, TLSv1\.2, TLSv1\.3/],
+  ["an empty protocol list", { tls: { protocolVersions: [] } }, "tls", /tls\.protocolVersions is empty/],
+  [
+    "a protocol list with a gap",
+    { tls: { protocolVersions: ["TLSv1", "TLSv1.2"] } },
+    "tls",
+    /leaves out TLSv1\.1, but ONTAP enables every version at or above the lowest one listed \(TLSv1\)/,
+  ],
+  ["TLSv1 with FIPS on", { fips: { enabled: true }, tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2"] } }, "tls", /TLSv1, which ONTAP refuses while fips\.enabled is true/],
+  ["a cipher suite that is not an IANA name", { tls: { cipherSuites: ["aes256"] } }, "tls", /tls\.cipherSuites has "aes256"/],
+  ["an empty cipher suite list", { tls: { cipherSuites: [] } }, "tls", /tls\.cipherSuites is empty/],
+  ["a duplicated cipher suite", { tls: { cipherSuites: ["TLS_A", "TLS_A"] } }, "tls", /lists a suite twice/],
+];
+
+for (const [title, news, property, reason] of rejected) {
+  test(`check rejects ${title}, naming the field`, (t) => {
+    const failures = validateInputs({}, { __provider: provider, ...news });
+    t.true(failures.length > 0, "expected a failure");
+    t.is(failures[0].property, property);
+    t.regex(failures[0].reason, reason);
+  });
+}
+
+const accepted: [string, Record<string, unknown>][] = [
+  ["no arguments at all", {}],
+  ["a full realistic program", {
+    host: "https://cluster1.example.com:8443",
+    username: "admin",
+    password: "secret",
+    insecure: false,
+    fips: { enabled: true },
+    softwareDataEncryption: { conversionEnabled: true, disabledByDefault: false },
+    tls: { protocolVersions: ["TLSv1.3", "TLSv1.2"], cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"] },
+    managementProtocols: { rshEnabled: false, telnetEnabled: false },
+    jobTimeoutSeconds: 3600,
+  }],
+  ["an IPv6 host", { host: "fd20::10" }],
+  ["a host with a port", { host: "10.0.0.5:443" }],
+  ["values not known yet during preview", { host: UNKNOWN, fips: { enabled: UNKNOWN }, tls: { protocolVersions: [UNKNOWN] }, jobTimeoutSeconds: UNKNOWN }],
+  ["a whole group not known yet", { tls: UNKNOWN }],
+  ["a single protocol version (ONTAP adds the newer ones)", { tls: { protocolVersions: ["TLSv1.2"] } }],
+];
+
+for (const [title, news] of accepted) {
+  test(`check accepts ${title}`, (t) => {
+    t.deepEqual(validateInputs({}, { __provider: provider, ...news }), []);
+  });
+}
+
+test("check refuses to turn conversion from true to false, and says it cannot be undone", (t) => {
+  const failures = validateInputs(
+    { softwareDataEncryption: { conversionEnabled: true } },
+    { softwareDataEncryption: { conversionEnabled: false } },
+  );
+  t.is(failures.length, 1);
+  t.is(failures[0].property, "softwareDataEncryption");
+  t.regex(failures[0].reason, /cannot be undone/);
+});
+
+test("check lets a program drop conversionEnabled: removing it changes nothing", (t) => {
+  t.deepEqual(validateInputs({ softwareDataEncryption: { conversionEnabled: true } }, { softwareDataEncryption: {} }), []);
+  t.deepEqual(validateInputs({ softwareDataEncryption: { conversionEnabled: true } }, {}), []);
+});
+
+test("check never shows the password's value", (t) => {
+  const failures = validateInputs({}, { password: 123456789 });
+  t.is(failures[0].property, "password");
+  t.notRegex(failures[0].reason, /123456789/);
+  t.regex(failures[0].reason, /\(hidden\)/);
+});
+
+test("check reports every failure at once", (t) => {
+  const failures = validateInputs({}, { host: "http://x", jobTimeoutSeconds: -1, tls: { protocolVersions: ["TLSv9"] } });
+  t.deepEqual(failures.map((f) => f.property).sort(), ["host", "jobTimeoutSeconds", "tls"]);
+});

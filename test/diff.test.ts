@@ -1,0 +1,63 @@
+import test from "ava";
+import { diffResource } from "../provider/lifecycle/diff";
+import { UNKNOWN } from "../provider/lifecycle/check";
+import { ClusterSecurityOutputs } from "../provider/lifecycle/model";
+
+const observed: ClusterSecurityOutputs = {
+  host: "cluster1",
+  username: "admin",
+  password: "pw",
+  fips: { enabled: true },
+  softwareDataEncryption: { conversionEnabled: true, disabledByDefault: false, encryptionState: "encrypted" },
+  tls: {
+    protocolVersions: ["TLSv1.3", "TLSv1.2"],
+    cipherSuites: ["TLS_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
+  },
+  managementProtocols: { rshEnabled: false, telnetEnabled: false },
+  cluster: { uuid: "u", name: "c1", version: "9.16.1" },
+};
+const connection = { host: "cluster1", username: "admin", password: "pw", __provider: "exports.handler = …" };
+
+const table: [string, Record<string, unknown>, string[]][] = [
+  ["nothing managed", {}, []],
+  ["every setting as observed", {
+    fips: { enabled: true },
+    softwareDataEncryption: { conversionEnabled: true, disabledByDefault: false },
+    tls: { protocolVersions: ["TLSv1.2"], cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"] },
+    managementProtocols: { rshEnabled: false, telnetEnabled: false },
+  }, []],
+  ["protocol versions written newest first", { tls: { protocolVersions: ["TLSv1.3", "TLSv1.2"] } }, []],
+  ["a lower protocol version", { tls: { protocolVersions: ["TLSv1.1", "TLSv1.2", "TLSv1.3"] } }, ["tls.protocolVersions"]],
+  ["only TLS 1.3", { tls: { protocolVersions: ["TLSv1.3"] } }, ["tls.protocolVersions"]],
+  ["a cipher suite the cluster lacks", { tls: { cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_CBC_SHA"] } }, ["tls.cipherSuites"]],
+  ["fewer cipher suites than the cluster has", { tls: { cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"] } }, ["tls.cipherSuites"]],
+  ["FIPS off", { fips: { enabled: false } }, ["fips.enabled"]],
+  ["telnet on", { managementProtocols: { telnetEnabled: true } }, ["managementProtocols.telnetEnabled"]],
+  ["conversionEnabled removed from the program", { softwareDataEncryption: {} }, []],
+  ["conversionEnabled false on a converted cluster (plan refuses it)", { softwareDataEncryption: { conversionEnabled: false } }, ["softwareDataEncryption.conversionEnabled"]],
+  ["a value not known yet", { fips: { enabled: UNKNOWN } }, ["fips.enabled"]],
+  ["a group not known yet", { tls: UNKNOWN }, ["tls.protocolVersions", "tls.cipherSuites"]],
+];
+
+for (const [title, settings, fields] of table) {
+  test(`diff with ${title}`, (t) => {
+    const outcome = diffResource(observed, { ...connection, ...settings });
+    t.deepEqual([...outcome.fields], fields);
+    t.is(outcome.changes, fields.length > 0);
+  });
+}
+
+test("diff sees a rotated password as a change of state", (t) => {
+  t.deepEqual([...diffResource(observed, { ...connection, password: "new" }).fields], ["password"]);
+});
+
+test("diff sees a setting the outputs lack as a change (first update after an older release)", (t) => {
+  const { tls: _tls, ...withoutTls } = observed;
+  t.deepEqual([...diffResource(withoutTls, { ...connection, tls: { protocolVersions: ["TLSv1.2"] } }).fields], ["tls.protocolVersions"]);
+});
+
+test("diff never throws, even on malformed state (refresh calls it with roles swapped)", (t) => {
+  t.notThrows(() => diffResource({ tls: "garbage" } as never, { tls: { protocolVersions: ["TLSv1.2"] } } as never));
+  t.notThrows(() => diffResource(null as never, {} as never));
+  t.notThrows(() => diffResource({ ...observed }, observed as never));
+});

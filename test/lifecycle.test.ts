@@ -1,0 +1,267 @@
+/**
+ * The ONTAP client and the lifecycle against the simulator, over real HTTPS with its CA.
+ */
+import test, { ExecutionContext } from "ava";
+import { Simulator, startSimulator, ClusterOptions } from "./simulator";
+import { LifecycleEnv, createResource, preflight, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
+import { ClusterSecurityInputs } from "../provider/lifecycle/model";
+import { ClusterIdentityError, IrreversibleConversionError, PartialUpdateError, UnsupportedSettingError } from "../provider/lifecycle/errors";
+import { OntapApiError, OntapJobFailedError, OntapJobLostError, OntapNetworkError } from "../provider/ontap/errors";
+import { OntapClient } from "../provider/ontap/client";
+import { parseVersion } from "../provider/ontap/versions";
+
+async function simulator(t: ExecutionContext, cluster: ClusterOptions = {}): Promise<Simulator> {
+  const sim = await startSimulator({ clusters: [{ scenario: { jobDurationMs: 30 }, ...cluster }] });
+  t.teardown(() => sim.close());
+  return sim;
+}
+
+/** A lifecycle environment that reaches the simulator through config, as a stack would. */
+function envFor(sim: Simulator, logs: string[] = []): LifecycleEnv {
+  const config: Record<string, string> = {
+    "ontap:host": sim.clusters[0].host,
+    "ontap:username": sim.username,
+    "ontap:password": sim.password,
+    "ontap:caCertificate": sim.caCertificate,
+  };
+  return {
+    config: { get: (key) => config[key] },
+    env: {},
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
+    log: (message) => logs.push(message),
+    transport: { retryDelayMs: 1 },
+  };
+}
+
+const baseline: ClusterSecurityInputs = {
+  fips: { enabled: true },
+  tls: { protocolVersions: ["TLSv1.2"] },
+  managementProtocols: { rshEnabled: false, telnetEnabled: false },
+};
+
+test("create adopts the cluster: changes only what differs, waits for the job, reports what the cluster has", async (t) => {
+  const sim = await simulator(t);
+  const cluster = sim.clusters[0];
+  const { id, outs } = await createResource(baseline, envFor(sim));
+  t.is(id, cluster.uuid);
+  t.deepEqual(outs.fips, { enabled: true });
+  t.deepEqual(outs.tls?.protocolVersions, ["TLSv1.3", "TLSv1.2"]);
+  t.deepEqual(outs.managementProtocols, { rshEnabled: false, telnetEnabled: false });
+  t.deepEqual(outs.cluster, { uuid: cluster.uuid, name: cluster.name, version: "9.16.1" });
+  t.is(cluster.patches().length, 1);
+  t.deepEqual(cluster.security.fips, { enabled: true });
+  t.is(outs.password, undefined, "a password from config never reaches outputs");
+});
+
+test("create on a cluster already as desired sends no PATCH at all", async (t) => {
+  const sim = await simulator(t, {
+    security: { fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.3", "TLSv1.2"] }, management_protocols: { rsh_enabled: false, telnet_enabled: false } },
+  });
+  await createResource(baseline, envFor(sim));
+  t.is(sim.clusters[0].patches().length, 0);
+  t.deepEqual(
+    sim.clusters[0].requests.map((r) => `${r.method} ${r.path}`),
+    ["GET /api/cluster", "GET /api/security"],
+  );
+});
+
+test("a one-field update costs four requests: identity, live settings, PATCH held until the job ends, read-back", async (t) => {
+  const sim = await simulator(t);
+  const { id } = await createResource(baseline, envFor(sim));
+  sim.clusters[0].clearLog();
+  await updateResource(id, { ...baseline, fips: { enabled: false } }, envFor(sim));
+  t.deepEqual(
+    sim.clusters[0].requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+    ["GET /api/cluster 200", "GET /api/security 200", "PATCH /api/security 200", "GET /api/security 200"],
+  );
+  t.deepEqual(sim.clusters[0].patches()[0].body, { fips: { enabled: false } });
+});
+
+test("update converges from the live settings, not from state: a drifted setting is restored", async (t) => {
+  const sim = await simulator(t);
+  const { id } = await createResource(baseline, envFor(sim));
+  sim.clusters[0].security.management_protocols = { rsh_enabled: false, telnet_enabled: true };
+  sim.clusters[0].clearLog();
+  const outs = await updateResource(id, baseline, envFor(sim));
+  t.deepEqual(outs.managementProtocols, { rshEnabled: false, telnetEnabled: false });
+  t.deepEqual(sim.clusters[0].patches().map((p) => p.body), [{ management_protocols: { telnet_enabled: false } }]);
+});
+
+test("a job that outlives jobTimeoutSeconds fails saying it is still running; the next run finishes", async (t) => {
+  const sim = await simulator(t);
+  const cluster = sim.clusters[0];
+  cluster.scenario.jobDurationMs = 2_500;
+  cluster.scenario.jobPauseMs = 300;
+  const outs = await createResource({ ...baseline, jobTimeoutSeconds: 1 }, envFor(sim)).catch((e: Error) => e);
+  // With a 1 s budget the server holds the PATCH 1 s, then the waiter polls (through the pause) to the deadline.
+  t.true(outs instanceof PartialUpdateError);
+  t.regex((outs as Error).message, /is still (running|paused|queued) on the cluster/);
+  const again = await createResource({ ...baseline, jobTimeoutSeconds: 30 }, envFor(sim));
+  t.deepEqual(again.outs.fips, { enabled: true });
+});
+
+test("a conversion refused by its job fails with ONTAP's code, and the other settings are applied first", async (t) => {
+  const sim = await simulator(t);
+  const cluster = sim.clusters[0];
+  cluster.scenario.dataVolumesPresent = true;
+  const error = await t.throwsAsync(
+    createResource({ ...baseline, softwareDataEncryption: { conversionEnabled: true } }, envFor(sim)),
+    { instanceOf: PartialUpdateError },
+  );
+  t.regex(error?.message ?? "", /196608081/);
+  t.true(error?.cause instanceof OntapJobFailedError);
+  t.is(error?.id, cluster.uuid);
+  const properties = error?.properties as Record<string, { enabled?: boolean; conversionEnabled?: boolean }>;
+  t.deepEqual(properties.fips, { enabled: true }, "state records what the cluster now has");
+  t.is(properties.softwareDataEncryption.conversionEnabled, false);
+  const bodies = cluster.patches().map((p) => p.body as Record<string, unknown>);
+  t.is(bodies.length, 2);
+  t.deepEqual(bodies[0].fips, { enabled: true });
+  t.is(bodies[0].software_data_encryption, undefined);
+  t.deepEqual(bodies[1], { software_data_encryption: { conversion_enabled: true } });
+  cluster.scenario.dataVolumesPresent = false;
+  const { outs } = await createResource({ ...baseline, softwareDataEncryption: { conversionEnabled: true } }, envFor(sim));
+  t.is(outs.softwareDataEncryption?.conversionEnabled, true, "the next run finishes the work");
+});
+
+test("a failed job answered as an error body (not a job link) is the same typed failure", async (t) => {
+  const sim = await simulator(t);
+  const cluster = sim.clusters[0];
+  cluster.scenario.failedJobAnswer = "error";
+  cluster.scenario.metroclusterSwitchover = true;
+  const error = await t.throwsAsync(createResource({ softwareDataEncryption: { conversionEnabled: true } }, envFor(sim)), {
+    instanceOf: PartialUpdateError,
+  });
+  t.true(error?.cause instanceof OntapJobFailedError);
+  t.regex(error?.message ?? "", /196608082/);
+});
+
+test("conversionEnabled: false on a converted cluster fails before any PATCH, saying it cannot be undone", async (t) => {
+  const sim = await simulator(t, { security: { software_data_encryption: { conversion_enabled: true } } });
+  const inputs = { softwareDataEncryption: { conversionEnabled: false } };
+  const failures = await preflight(inputs, envFor(sim));
+  t.is(failures.length, 1);
+  t.regex(failures[0].reason, /cannot be undone/);
+  await t.throwsAsync(createResource(inputs, envFor(sim)), { instanceOf: IrreversibleConversionError });
+  t.is(sim.clusters[0].patches().length, 0);
+});
+
+test("a setting the cluster's release lacks fails before any PATCH, naming the setting and the release", async (t) => {
+  const sim = await simulator(t, { version: "9.8.0" });
+  const failures = await preflight(baseline, envFor(sim));
+  t.deepEqual(failures.map((f) => f.property), ["tls", "managementProtocols", "managementProtocols"]);
+  t.regex(failures[0].reason, /runs ONTAP 9\.8\.0, which does not have tls\.protocolVersions \(needs ONTAP 9\.10\.1 or later\)/);
+  await t.throwsAsync(createResource(baseline, envFor(sim)), { instanceOf: UnsupportedSettingError });
+  t.is(sim.clusters[0].patches().length, 0);
+});
+
+test("ONTAP 9.7 can be read but not changed", async (t) => {
+  const sim = await simulator(t, { version: "9.7.0" });
+  const { props } = await readResource("", {}, envFor(sim));
+  t.is(props.cluster.version, "9.7.0");
+  t.is(props.fips, undefined);
+  t.true(props.onboardKeyManagerConfigurableStatus !== undefined);
+  const failures = await preflight({ fips: { enabled: true } }, envFor(sim));
+  t.regex(failures[0].reason, /fips\.enabled \(needs ONTAP 9\.8\.0 or later\)/);
+});
+
+test("a vanished job is judged by re-reading the settings", async (t) => {
+  const sim = await simulator(t);
+  const cluster = sim.clusters[0];
+  cluster.scenario.lostJobs = true;
+  cluster.scenario.jobDurationMs = 1_500;
+  const { outs } = await createResource({ ...baseline, jobTimeoutSeconds: 1 }, envFor(sim)).catch((error: PartialUpdateError) => {
+    t.true(error.cause instanceof OntapJobLostError, String(error));
+    return { outs: undefined };
+  });
+  t.is(outs, undefined, "a lost job whose change is not in place is an error, not a success");
+});
+
+test("a vanished job whose change is in place counts as done", async (t) => {
+  const sim = await simulator(t);
+  sim.clusters[0].scenario.lostJobs = true;
+  const { outs } = await createResource(baseline, envFor(sim));
+  t.deepEqual(outs.fips, { enabled: true });
+});
+
+test("dropped connections, 500s and the MetroCluster lock are retried a bounded number of times", async (t) => {
+  const sim = await simulator(t);
+  const cluster = sim.clusters[0];
+  cluster.scenario.dropConnections = 1;
+  cluster.scenario.serverErrors = 1;
+  cluster.scenario.configLocked = 1;
+  const { outs } = await createResource(baseline, envFor(sim));
+  t.deepEqual(outs.fips, { enabled: true });
+  cluster.scenario.dropConnections = 100;
+  const error = await t.throwsAsync(readResource(cluster.uuid, {}, envFor(sim)), { instanceOf: OntapNetworkError });
+  t.regex(error?.message ?? "", /^GET https:\/\/127\.0\.0\.1:\d+\/api\/cluster\?fields=version%2Cname%2Cuuid failed/);
+  cluster.scenario.dropConnections = 0;
+});
+
+test("a read-only account gets ONTAP's 403 with a hint about the role", async (t) => {
+  const sim = await simulator(t);
+  const env = envFor(sim);
+  const config: Record<string, string> = { "ontap:username": sim.readOnlyUsername, "ontap:password": sim.readOnlyPassword };
+  const readOnly = { ...env, config: { get: (key: string) => config[key] ?? env.config?.get(key) } };
+  const error = await t.throwsAsync(createResource(baseline, readOnly), { instanceOf: PartialUpdateError });
+  t.true(error?.cause instanceof OntapApiError);
+  t.regex(error?.message ?? "", /PATCH https:\/\/127\.0\.0\.1:\d+\/api\/security\?return_timeout=\d+ failed with HTTP 403: not authorized for that command \(ONTAP error code 6\)\. The account lacks the role/);
+});
+
+test("wrong credentials say which settings to check, and never show the password", async (t) => {
+  const sim = await simulator(t);
+  const env = envFor(sim);
+  const error = await t.throwsAsync(createResource({ ...baseline, password: "hunter2-wrong" }, env), { instanceOf: OntapApiError });
+  t.is(error?.status, 401);
+  t.regex(error?.message ?? "", /Check the username and password/);
+  t.notRegex(error?.message ?? "", /hunter2-wrong/);
+  t.notRegex(JSON.stringify(error), /hunter2-wrong/);
+});
+
+test("the cluster's certificate is verified: without its CA the connection is refused with a hint", async (t) => {
+  const sim = await simulator(t);
+  const env = envFor(sim);
+  const noCa = { ...env, config: { get: (key: string) => (key === "ontap:caCertificate" ? undefined : env.config?.get(key)) } };
+  const error = await t.throwsAsync(readResource("", {}, noCa), { instanceOf: OntapNetworkError });
+  t.regex(error?.message ?? "", /set caCertificate/);
+  const { props } = await readResource("", { insecure: true }, noCa);
+  t.is(props.cluster.uuid, sim.clusters[0].uuid, "insecure: true skips verification");
+});
+
+test("read refuses a host that now answers as another cluster", async (t) => {
+  const sim = await simulator(t);
+  await t.throwsAsync(readResource("another-uuid", {}, envFor(sim)), { instanceOf: ClusterIdentityError });
+  await t.throwsAsync(updateResource("another-uuid", baseline, envFor(sim)), { instanceOf: ClusterIdentityError });
+  t.is(sim.clusters[0].patches().length, 0);
+});
+
+test("delete sends nothing and says the settings stay", async (t) => {
+  const sim = await simulator(t);
+  const logs: string[] = [];
+  const { outs } = await createResource(baseline, envFor(sim));
+  sim.clusters[0].clearLog();
+  deleteResource(outs, envFor(sim, logs));
+  t.deepEqual(sim.clusters[0].requests, []);
+  t.regex(logs.join("\n"), /left as they are/);
+});
+
+test("missing connection settings name every source that was tried", async (t) => {
+  const env: LifecycleEnv = { config: undefined, env: {}, clock: { now: Date.now, sleep: async () => undefined }, log: () => undefined };
+  const failures = await preflight({}, env);
+  t.regex(failures[0].reason, /no host \(argument, config ontap:host or ONTAP_HOST\), username .*, password \(argument, config ontap:password or ONTAP_PASSWORD\)/);
+});
+
+test("the client reads each release with only the fields it has", async (t) => {
+  for (const version of ["9.8.0", "9.10.1", "9.16.1"]) {
+    const sim = await startSimulator({ clusters: [{ version }] });
+    const client = new OntapClient({ host: sim.clusters[0].host, username: sim.username, password: sim.password, caCertificate: sim.caCertificate });
+    try {
+      const security = await client.getSecurity(parseVersion(version));
+      t.is(security.tls !== undefined, version !== "9.8.0", version);
+      t.is(security.software_data_encryption?.encryption_state !== undefined, version === "9.16.1", version);
+    } finally {
+      client.close();
+      await sim.close();
+    }
+  }
+});

@@ -17,6 +17,7 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
     languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" } },
   },
 );

@@ -6,7 +6,9 @@ const provider = "exports.handler = …";
 const rejected: [string, Record<string, unknown>, string, RegExp][] = [
   ["an unknown argument", { tsl: {} }, "tsl", /tsl is not an argument of ClusterSecurity; the arguments are host, username/],
   ["an unknown setting inside a group", { fips: { enable: true } }, "fips", /fips\.enable is not a setting; fips takes enabled/],
-  ["a string where a boolean belongs", { fips: { enabled: "yes" } }, "fips", /fips\.enabled is \{"enabled":"yes"\}; expected \{ enabled\?: boolean \}/],
+  ["a string where a boolean belongs", { fips: { enabled: "yes" } }, "fips", /^fips\.enabled is "yes"; expected boolean$/],
+  ["a number in a protocol list", { tls: { protocolVersions: ["TLSv1.2", 12] } }, "tls", /^tls\.protocolVersions\.1 is 12; expected string$/],
+  ["a group that is not an object", { managementProtocols: true }, "managementProtocols", /^managementProtocols is true; expected \{ rshEnabled\?: boolean, telnetEnabled\?: boolean \}$/],
   ["an http:// host", { host: "http://cluster1" }, "host", /uses http; ONTAP's REST API is served over https only/],
   ["a host with a path", { host: "https://cluster1/api" }, "host", /must not have a path/],
   ["a host with credentials", { host: "https://admin:pw@cluster1" }, "host", /must not contain credentials/],
@@ -80,6 +82,7 @@ test("check lets a program drop conversionEnabled: removing it changes nothing",
 
 test("check never shows the password's value", (t) => {
   const failures = validateInputs({}, { password: 123456789 });
+  t.is(failures.length, 1);
   t.is(failures[0].property, "password");
   t.notRegex(failures[0].reason, /123456789/);
   t.regex(failures[0].reason, /\(hidden\)/);
@@ -88,4 +91,8 @@ test("check never shows the password's value", (t) => {
 test("check reports every failure at once", (t) => {
   const failures = validateInputs({}, { host: "http://x", jobTimeoutSeconds: -1, tls: { protocolVersions: ["TLSv9"] } });
   t.deepEqual(failures.map((f) => f.property).sort(), ["host", "jobTimeoutSeconds", "tls"]);
+});
+
+test("a wrong type inside a group is one failure that shows the leaf value, not the whole group", (t) => {
+  t.deepEqual(validateInputs({}, { fips: { enabled: "yes" } }), [{ property: "fips", reason: 'fips.enabled is "yes"; expected boolean' }]);
 });

@@ -6,6 +6,7 @@ import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { baseUrlOf } from "../ontap/transport";
+import { validationProblems } from "../ontap/decode";
 import { PROTOCOL_VERSIONS, lowestProtocol } from "../ontap/semantics";
 import { ClusterSecurityInputs } from "./model";
 
@@ -108,22 +109,18 @@ export function validateInputs(olds: Record<string, unknown>, news: Record<strin
   }
   const decoded = InputsCodec.decode(news);
   if (E.isLeft(decoded)) {
-    for (const error of decoded.left) {
-      const path = error.context.map((c) => c.key).filter((k) => k !== "" && !/^\d+$/.test(k) && k !== "__provider");
-      const property = path[0];
-      if (property === undefined || !ARGUMENTS.includes(property)) continue;
-      const field = dedupe(path).join(".");
-      const expected = InputsCodec.props[property as keyof typeof InputsCodec.props].name;
-      failures.push({ property, reason: `${field} is ${show(property, news[property])}; expected ${expected}` });
+    // Each bad value fails every member of its `maybe(…)` union: keep the real type's complaint only.
+    const unknownLiteral = JSON.stringify(UNKNOWN);
+    for (const problem of validationProblems(decoded.left)) {
+      if (problem.expected === unknownLiteral) continue;
+      const property = problem.path.split(".")[0];
+      if (!ARGUMENTS.includes(property)) continue;
+      failures.push({ property, reason: `${problem.path} is ${show(property, problem.value)}; expected ${problem.expected}` });
     }
     return dedupeFailures(failures);
   }
   if (failures.length > 0) return failures;
   return [...semanticFailures(news as ClusterSecurityInputs), ...oneWayFailures(olds, news as ClusterSecurityInputs)];
-}
-
-function dedupe(path: string[]): string[] {
-  return path.filter((k, i) => path.indexOf(k) === i);
 }
 
 function dedupeFailures(failures: InputFailure[]): InputFailure[] {

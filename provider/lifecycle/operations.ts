@@ -5,6 +5,7 @@
 import { Clock, systemClock } from "../ontap/clock";
 import { ClusterInfo, OntapClient } from "../ontap/client";
 import { SecurityWire } from "../ontap/codecs";
+import { OntapApiError } from "../ontap/errors";
 import { ConnectionOptions, TransportOptions } from "../ontap/transport";
 import { fipsNeedsReboot } from "../ontap/versions";
 import { InputFailure, containsUnknown, irreversibleReason } from "./check";
@@ -90,7 +91,10 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
       return [];
     });
   } catch (error) {
-    return [{ property: "host", reason: `cannot check the cluster: ${(error as Error).message}` }];
+    // Point at the argument to fix: credentials for 401, the account for 403, the address otherwise.
+    const status = error instanceof OntapApiError ? error.status : 0;
+    const property = status === 401 ? "password" : status === 403 ? "username" : "host";
+    return [{ property, reason: `cannot check the cluster: ${(error as Error).message}` }];
   }
 }
 

@@ -3,21 +3,35 @@ import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { OntapDecodeError, RequestContext } from "./errors";
 
-/**
- * Turns io-ts validation errors into one line each that names the field's path, the value that arrived
- * and the type that was expected, e.g. `job.state: got "done", expected "queued" | "running" | …`.
- */
-export function describeValidationErrors(errors: t.Errors): string[] {
+/** One mismatch between a value and its codec, at the deepest place it was found. */
+export interface ValidationProblem {
+  /** Dotted path of the field (`job.state`), "" for the whole value. */
+  readonly path: string;
+  readonly value: unknown;
+  /** The name of the type expected there. */
+  readonly expected: string;
+}
+
+/** Flattens io-ts errors into problems that name fields (intersection and union members are not fields). */
+export function validationProblems(errors: t.Errors): ValidationProblem[] {
   return errors.map((error) => {
-    // Intersection and union members appear in the context as keys "0", "1", …: they are not fields.
     const path = error.context
       .filter((_entry, i) => i > 0 && !isCombinator(error.context[i - 1].type))
       .map((entry) => entry.key)
       .join(".");
     const last = error.context[error.context.length - 1];
-    const expected = last?.type.name ?? "unknown";
-    return `${path === "" ? "(body)" : path}: got ${JSON.stringify(error.value) ?? "undefined"}, expected ${expected}`;
+    return { path, value: error.value, expected: last?.type.name ?? "unknown" };
   });
+}
+
+/**
+ * Turns io-ts validation errors into one line each that names the field's path, the value that arrived
+ * and the type that was expected, e.g. `job.state: got "done", expected "queued" | "running" | …`.
+ */
+export function describeValidationErrors(errors: t.Errors): string[] {
+  return validationProblems(errors).map(
+    (p) => `${p.path === "" ? "(body)" : p.path}: got ${JSON.stringify(p.value) ?? "undefined"}, expected ${p.expected}`,
+  );
 }
 
 function isCombinator(type: t.Decoder<unknown, unknown>): boolean {

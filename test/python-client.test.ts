@@ -1,0 +1,129 @@
+// NetApp's own Python client (`netapp-ontap`, unmodified) is the judge of the ONTAP simulator: if the
+// vendor's client cannot read, patch and poll the simulator like a real cluster, the simulator is wrong.
+//
+// scripts/python-client.sh makes (once) a virtualenv outside the repository and prints its python; then,
+// per ONTAP version profile, a simulator is started and test/python/check_simulator.py runs against it.
+// Without python3 / venv / PyPI these tests FAIL with the reason; they never skip.
+
+import test, { ExecutionContext } from "ava";
+import { spawn } from "child_process";
+import { mkdtemp, readFile, rm, writeFile } from "fs/promises";
+import { tmpdir } from "os";
+import { join, resolve } from "path";
+
+import { ClusterOptions, SimCluster, startSimulator } from "./simulator";
+
+/** Compiled to build/test/, run from there: the repository is two levels up. */
+const REPO = resolve(__dirname, "..", "..");
+const SETUP_SCRIPT = join(REPO, "scripts", "python-client.sh");
+const CHECK_SCRIPT = join(REPO, "test", "python", "check_simulator.py");
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+/** Runs a command, capturing stdout and stderr together; kills it after `timeoutMs`. Never rejects. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    const timer = setTimeout(() => {
+      output += `\n[killed after ${timeoutMs} ms]`;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      done({ code: null, output: `${output}\n${error.message}` });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code, output });
+    });
+  });
+}
+
+/** The venv's python, or the reason there is none. Made once per test run; the first run installs from PyPI. */
+let pythonPromise: Promise<{ python?: string; why?: string }> | undefined;
+function netappPython(): Promise<{ python?: string; why?: string }> {
+  pythonPromise ??= run("bash", [SETUP_SCRIPT], process.env, 10 * 60_000).then(({ code, output }) => {
+    const lines = output.trim().split("\n");
+    const python = lines.at(-1)?.trim();
+    if (code === 0 && python) return { python };
+    const where = process.env.CI === "true" ? "CI must provide python3 with venv and pip access to PyPI (install them in .ci/run)" : "install python3 and python3-venv, and allow access to PyPI";
+    return { why: `scripts/python-client.sh failed (exit ${code}); ${where}.\n${output}` };
+  });
+  return pythonPromise;
+}
+
+interface Profile {
+  version: string;
+  /** The simulator's failedJobAnswer, which the script must be told. */
+  failedJobAnswer: "job" | "error";
+  steps: string;
+}
+
+const profiles: Profile[] = [
+  { version: "9.7.0", failedJobAnswer: "job", steps: "all" },
+  { version: "9.8.0", failedJobAnswer: "job", steps: "all" },
+  { version: "9.10.1", failedJobAnswer: "job", steps: "all" },
+  { version: "9.16.1", failedJobAnswer: "job", steps: "all" },
+  { version: "9.16.1", failedJobAnswer: "error", steps: "failure" },
+];
+
+const SIMULATED_PATHS = /^\/api\/(cluster|security|cluster\/jobs\/[0-9a-f-]+)$/;
+
+async function judge(t: ExecutionContext, profile: Profile): Promise<void> {
+  t.timeout(11 * 60_000, "first run installs netapp-ontap from PyPI");
+  const { python, why } = await netappPython();
+  if (python === undefined) {
+    t.fail(why);
+    return;
+  }
+  // The failing step turns on software-data-encryption conversion, which dataVolumesPresent makes fail.
+  const options: ClusterOptions = {
+    version: profile.version,
+    scenario: { dataVolumesPresent: true, jobDurationMs: 300, failedJobAnswer: profile.failedJobAnswer },
+  };
+  const sim = await startSimulator({ clusters: [options] });
+  const dir = await mkdtemp(join(tmpdir(), "ontap-python-judge-"));
+  t.teardown(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const caPath = join(dir, "ca.pem");
+  await writeFile(caPath, sim.caCertificate);
+  const cluster = sim.clusters[0] as SimCluster;
+  const args = [CHECK_SCRIPT, "--host", cluster.host, "--ca", caPath, "--version", profile.version, "--steps", profile.steps, "--failure-answer", profile.failedJobAnswer];
+  // The password goes by environment, not argv, so it never shows in a process list.
+  const env = { ...process.env, ONTAP_USERNAME: sim.username, ONTAP_PASSWORD: sim.password, PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
+  const started = Date.now();
+  const result = await run(python, args, env, 3 * 60_000);
+  const log = cluster.requests.map((entry) => `${entry.method} ${entry.path} ${JSON.stringify(entry.query)} ${entry.body === undefined ? "" : JSON.stringify(entry.body)} -> ${entry.status}`);
+  if (result.code !== 0) {
+    t.log(result.output);
+    t.log(`simulator request log:\n${log.join("\n")}`);
+  }
+  t.is(result.code, 0, `check_simulator.py failed for ${profile.version}; its output is logged above`);
+  t.regex(result.output, new RegExp(`# all checks passed for ${profile.version.replace(/\./g, "\\.")}`));
+  const stray = cluster.requests.filter((entry) => !SIMULATED_PATHS.test(entry.path));
+  t.deepEqual(stray, [], "the client only used simulated endpoints");
+  if (profile.steps === "all" && profile.version !== "9.7.0") {
+    t.true(cluster.patches().length > 0, "the client sent PATCHes");
+    t.true(cluster.requests.some((entry) => entry.path.startsWith("/api/cluster/jobs/") && entry.query.fields === "message,state,error"), "the client polled a job itself");
+  }
+  t.log(`${profile.version} (${profile.steps}, failedJobAnswer=${profile.failedJobAnswer}): ${cluster.requests.length} requests in ${Date.now() - started} ms`);
+}
+
+for (const profile of profiles) {
+  test(`NetApp's Python client works against a simulated ONTAP ${profile.version} (${profile.steps === "all" ? "every step" : `${profile.steps} step`}, failedJobAnswer ${profile.failedJobAnswer})`, (t) =>
+    judge(t, profile));
+}
+
+test("the setup script pins one exact netapp-ontap version", async (t) => {
+  const text = await readFile(SETUP_SCRIPT, "utf8");
+  t.regex(text, /^NETAPP_ONTAP_VERSION="9\.17\.1\.0"$/m);
+  t.regex(text, /netapp-ontap==\$NETAPP_ONTAP_VERSION/);
+});

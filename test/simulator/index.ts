@@ -1,0 +1,177 @@
+// The ONTAP simulator: many fake ONTAP clusters over real HTTPS on 127.0.0.1, each on its own port,
+// speaking `/api/cluster`, `/api/security` and `/api/cluster/jobs/{uuid}` as documented in
+// /work/shared/docs/ontap-security-api.md, and answering anything else with a loud ONTAP-style error.
+//
+// One TLS server (one certificate, one secure context) serves every cluster: each port is a plain TCP
+// listener that hands its connections to it, and the local port tells which cluster a request is for.
+
+import { randomBytes, randomUUID } from "crypto";
+import { createServer as createHttpsServer } from "https";
+import { Server as NetServer, Socket, createServer as createNetServer } from "net";
+
+import { simulatorCertificate } from "./certificate";
+import { DEFAULT_VERSION, formatVersion, parseVersion } from "./ontapVersion";
+import { Scenario, defaultScenario } from "./scenario";
+import { SecurityStateInit, initialSecurityState } from "./securityState";
+import { Credentials, SimCluster, SimulatedCluster } from "./simCluster";
+
+export type { FailNextJobs, Scenario } from "./scenario";
+export type { EncryptionState, SecurityState, SecurityStateInit } from "./securityState";
+export type { SecurityPatch } from "./securityPatch";
+export type { RequestLogEntry, SimCluster } from "./simCluster";
+export type { JobState, SimJob } from "./simJob";
+export type { OntapError, OntapErrorArgument } from "./ontapError";
+export { KNOWN_VERSIONS } from "./ontapVersion";
+
+/** How to start one simulated cluster. */
+export interface ClusterOptions {
+  /** ONTAP release: "9.6.0", "9.7.0", "9.8.0", "9.10.1", "9.11.1" or "9.16.1" (any 9.x.y ≥ 9.6 is gated by number). Default "9.16.1". */
+  version?: string;
+  /** Cluster name. Default `sim-cluster-<n>` (1-based). */
+  name?: string;
+  /** Cluster uuid. Default: random. */
+  uuid?: string;
+  /** Initial settings, wire-shaped, overlaid on the release's defaults; a field the release lacks throws. */
+  security?: SecurityStateInit;
+  /** Initial scenario switches; see {@link Scenario} for the defaults. */
+  scenario?: Partial<Scenario>;
+}
+
+/** How to start a simulator. */
+export interface SimulatorOptions {
+  /** How many default clusters, or one options object per cluster. Default 1. */
+  clusters?: number | ClusterOptions[];
+  /**
+   * Port of the first cluster; the others take the next ports in order. Default: each cluster gets a free
+   * port from the OS. (An addition to the original contract, for the CLI's `--port`.)
+   */
+  port?: number;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** The clusters, in the order they were asked for. */
+  clusters: SimCluster[];
+  /** PEM of the CA that signed the server certificate: trust it, never disable verification. */
+  caCertificate: string;
+  /** The admin user: may GET and PATCH. */
+  username: string;
+  /** The admin's password, random per simulator. */
+  password: string;
+  /** A read-only user: GET works, PATCH answers 403 code `6`. */
+  readOnlyUsername: string;
+  /** The read-only user's password, random per simulator. */
+  readOnlyPassword: string;
+  /** Stops every cluster: drops open connections, cancels job timers. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts a simulator with one or more clusters listening on 127.0.0.1. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const clusterOptions = normalizeClusters(opts.clusters);
+  const certificate = await simulatorCertificate();
+  const credentials: Credentials = {
+    username: "admin",
+    password: randomBytes(18).toString("base64url"),
+    readOnlyUsername: "monitor",
+    readOnlyPassword: randomBytes(18).toString("base64url"),
+  };
+  // Built before any port is opened, so bad options throw without leaving listeners behind.
+  const blueprints = clusterOptions.map((options, index) => {
+    const version = parseVersion(options.version ?? DEFAULT_VERSION);
+    return {
+      name: options.name ?? `sim-cluster-${index + 1}`,
+      uuid: options.uuid ?? randomUUID(),
+      version,
+      versionText: formatVersion(version),
+      security: initialSecurityState(version, options.security),
+      scenario: defaultScenario(options.scenario),
+    };
+  });
+
+  const byPort = new Map<number, SimulatedCluster>();
+  const sockets = new Set<Socket>();
+  const tlsServer = createHttpsServer({ key: certificate.privateKey, cert: certificate.certificate }, (req, res) => {
+    const cluster = byPort.get(req.socket.localPort ?? -1);
+    if (cluster === undefined) {
+      req.socket.destroy();
+      return;
+    }
+    void cluster.handle(req, res);
+  });
+  tlsServer.keepAliveTimeout = 5_000;
+  // A client that gives up mid-handshake is not the simulator's problem; never crash the test process.
+  tlsServer.on("tlsClientError", (_error, socket) => socket.destroy());
+
+  const listeners: NetServer[] = [];
+  const clusters: SimulatedCluster[] = [];
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      clusters.forEach((cluster) => cluster.close());
+      for (const socket of sockets) socket.destroy();
+      tlsServer.closeAllConnections();
+      await Promise.all(listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
+    })();
+    return closed;
+  };
+
+  try {
+    await Promise.all(
+      blueprints.map(async (blueprint, index) => {
+        const listener = createNetServer((socket) => {
+          sockets.add(socket);
+          socket.on("close", () => sockets.delete(socket));
+          socket.on("error", () => socket.destroy());
+          tlsServer.emit("connection", socket);
+        });
+        listeners.push(listener);
+        const port = await listen(listener, opts.port === undefined ? 0 : opts.port + index);
+        const cluster = new SimulatedCluster(
+          port,
+          blueprint.uuid,
+          blueprint.name,
+          blueprint.version,
+          blueprint.versionText,
+          blueprint.security,
+          blueprint.scenario,
+          credentials,
+        );
+        byPort.set(port, cluster);
+        clusters[index] = cluster;
+      }),
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    clusters,
+    caCertificate: certificate.caCertificate,
+    ...credentials,
+    close,
+  };
+}
+
+function normalizeClusters(clusters: SimulatorOptions["clusters"]): ClusterOptions[] {
+  if (clusters === undefined) return [{}];
+  if (typeof clusters === "number") {
+    if (!Number.isInteger(clusters) || clusters < 1) throw new Error(`ONTAP simulator: clusters must be a positive integer, got ${clusters}`);
+    return Array.from({ length: clusters }, () => ({}));
+  }
+  if (clusters.length === 0) throw new Error("ONTAP simulator: clusters must not be an empty list");
+  return clusters;
+}
+
+function listen(server: NetServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      const address = server.address();
+      if (address === null || typeof address === "string") reject(new Error("ONTAP simulator: listener has no TCP address"));
+      else resolve(address.port);
+    });
+  });
+}

@@ -1,0 +1,573 @@
+// One simulated ONTAP cluster: its settings, scenario, request log and jobs, and the request handling for
+// `/api/cluster`, `/api/security` and `/api/cluster/jobs/{uuid}`. Transport (ports, TLS) lives in index.ts.
+
+import { randomUUID, timingSafeEqual } from "crypto";
+import type { IncomingMessage, ServerResponse } from "http";
+
+import {
+  OntapFailure,
+  apiNotFound,
+  authenticationFailed,
+  entryDoesNotExist,
+  internalError,
+  invalidJson,
+  invalidQueryValue,
+  methodNotAllowed,
+  notAuthorized,
+  notSimulated,
+  ontapFailure,
+  temporarilyLocked,
+  unexpectedArgument,
+} from "./ontapError";
+import { OntapVersion, atLeast, clusterVersionJson } from "./ontapVersion";
+import { Scenario } from "./scenario";
+import { SecurityPatch, checkPatchAgainstState, parseSecurityPatch, requestedProtocols } from "./securityPatch";
+import {
+  SecurityState,
+  protocolsAfterFipsEnabled,
+  renderSecurity,
+  selectFields,
+  storedCipherSuites,
+} from "./securityState";
+import { MutableJob, SimJob, isTerminal, jobLink, renderJob } from "./simJob";
+
+/** One request as the cluster received it, with the status it answered. */
+export interface RequestLogEntry {
+  /** When the request arrived (ms since the epoch). */
+  time: number;
+  method: string;
+  /** The URL path without the query, e.g. `/api/security`. */
+  path: string;
+  /** The query parameters, decoded (`fields`, `return_timeout`, …). */
+  query: Record<string, string>;
+  /** The body: parsed JSON, or the raw text when it was not JSON; absent when empty. */
+  body?: unknown;
+  /** The HTTP status answered; 0 while pending and when the connection was dropped. */
+  status: number;
+  /** The authenticated user, absent when authentication failed. */
+  user?: string;
+}
+
+/** A simulated cluster as tests see it. */
+export interface SimCluster {
+  /** `https://127.0.0.1:<port>` */
+  readonly url: string;
+  /** `127.0.0.1:<port>` */
+  readonly host: string;
+  readonly uuid: string;
+  readonly name: string;
+  /** The release, e.g. `"9.16.1"`. */
+  readonly version: string;
+  /** The current settings, wire-shaped; read and change freely. */
+  security: SecurityState;
+  /** How the cluster misbehaves; change freely at any time. */
+  scenario: Scenario;
+  /** Every request received, oldest first. */
+  readonly requests: RequestLogEntry[];
+  /** Empties {@link requests}. */
+  clearLog(): void;
+  /** Jobs by uuid, until they expire. */
+  readonly jobs: ReadonlyMap<string, SimJob>;
+  /** The `PATCH /api/security` entries of {@link requests}. */
+  patches(): RequestLogEntry[];
+}
+
+/** The credentials a cluster accepts. */
+export interface Credentials {
+  username: string;
+  password: string;
+  readOnlyUsername: string;
+  readOnlyPassword: string;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** Why a job fails, decided when it starts, and how far its effects get first. */
+interface PlannedFailure {
+  /** Groups applied before the failing one are kept (see {@link SimulatedCluster.applyPatch}). */
+  stage: "all" | "fips" | "conversion";
+  code: number;
+  message: string;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+
+/** The cluster behind a {@link SimCluster}; index.ts feeds it requests. */
+export class SimulatedCluster implements SimCluster {
+  readonly url: string;
+  readonly host: string;
+  readonly version: string;
+  security: SecurityState;
+  scenario: Scenario;
+  readonly requests: RequestLogEntry[] = [];
+  readonly jobs = new Map<string, MutableJob>();
+
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly sleepers = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    readonly port: number,
+    readonly uuid: string,
+    readonly name: string,
+    private readonly ontapVersion: OntapVersion,
+    versionText: string,
+    security: SecurityState,
+    scenario: Scenario,
+    private readonly credentials: Credentials,
+  ) {
+    this.host = `127.0.0.1:${port}`;
+    this.url = `https://${this.host}`;
+    this.version = versionText;
+    this.security = security;
+    this.scenario = scenario;
+  }
+
+  clearLog(): void {
+    this.requests.length = 0;
+  }
+
+  patches(): RequestLogEntry[] {
+    return this.requests.filter((entry) => entry.method === "PATCH" && entry.path === "/api/security");
+  }
+
+  /** Stops every job timer and releases requests held by `return_timeout`. */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const set of this.waiters.values()) for (const wake of set) wake();
+    this.waiters.clear();
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+  }
+
+  /** Answers one HTTP request, logging it. Never rejects. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "https://simulator.invalid");
+    const entry: RequestLogEntry = {
+      time: Date.now(),
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+    };
+    this.requests.push(entry);
+    let answer: Answer;
+    try {
+      const raw = await readBody(req);
+      if (raw.length > 0) entry.body = parseOrRaw(raw);
+      if (this.scenario.dropConnections > 0) {
+        this.scenario.dropConnections -= 1;
+        req.socket.destroy();
+        return;
+      }
+      answer = await this.answer(req, url, raw, entry);
+    } catch (error) {
+      answer = failure(ontapFailure(500, "1", `ONTAP simulator internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+    }
+    if (this.scenario.latencyMs > 0) await this.sleep(this.scenario.latencyMs);
+    if (this.closed || res.destroyed) {
+      req.socket.destroy();
+      return;
+    }
+    entry.status = answer.status;
+    const text = JSON.stringify(answer.body);
+    const headers: Record<string, string | number> = {
+      "Content-Type": "application/hal+json",
+      "Content-Length": Buffer.byteLength(text),
+    };
+    if (answer.status === 401) headers["WWW-Authenticate"] = 'Basic realm="ONTAP simulator"';
+    res.writeHead(answer.status, headers);
+    res.end(text);
+  }
+
+  private async answer(req: IncomingMessage, url: URL, raw: string, entry: RequestLogEntry): Promise<Answer> {
+    const user = this.authenticate(req.headers.authorization);
+    if (user === undefined) return failure(authenticationFailed());
+    entry.user = user;
+    if (this.scenario.serverErrors > 0) {
+      this.scenario.serverErrors -= 1;
+      return failure(internalError());
+    }
+    if (this.scenario.configLocked > 0) {
+      this.scenario.configLocked -= 1;
+      return failure(temporarilyLocked());
+    }
+    const method = entry.method;
+    const path = url.pathname;
+    if (path === "/api/cluster") {
+      if (method !== "GET") return failure(methodNotAllowed(method, path, "the ONTAP simulator serves only GET here"));
+      return this.getCluster(url.searchParams);
+    }
+    if (path === "/api/security") {
+      // 9.6 has no /api/security at all: every method is "API not found", as on a real 9.6 cluster.
+      if (!atLeast(this.ontapVersion, "9.7.0")) return failure(apiNotFound());
+      if (method === "GET") return this.getSecurity(url.searchParams);
+      if (method === "PATCH") {
+        if (!atLeast(this.ontapVersion, "9.8.0")) return failure(methodNotAllowed(method, path, `PATCH exists from ONTAP 9.8; this cluster runs ${this.version}`));
+        if (user === this.credentials.readOnlyUsername) return failure(notAuthorized());
+        return this.patchSecurity(url.searchParams, raw);
+      }
+      return failure(methodNotAllowed(method, path, "only GET and PATCH are allowed"));
+    }
+    const job = /^\/api\/cluster\/jobs\/([^/]+)$/.exec(path);
+    if (job) {
+      if (method !== "GET") return failure(methodNotAllowed(method, path, "the ONTAP simulator serves only GET on jobs"));
+      return this.getJob(decodeURIComponent(job[1] as string), url.searchParams);
+    }
+    return failure(notSimulated(method, path));
+  }
+
+  private authenticate(header: string | undefined): string | undefined {
+    const match = /^Basic\s+(.+)$/i.exec(header ?? "");
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) return undefined;
+    const username = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const { username: admin, password: adminPassword, readOnlyUsername, readOnlyPassword } = this.credentials;
+    if (username === admin && sameSecret(password, adminPassword)) return admin;
+    if (username === readOnlyUsername && sameSecret(password, readOnlyPassword)) return readOnlyUsername;
+    return undefined;
+  }
+
+  private getCluster(query: URLSearchParams): Answer {
+    const stray = strayParameter(query, ["fields"]);
+    if (stray) return failure(unexpectedArgument(stray));
+    const all: Record<string, unknown> = { name: this.name, uuid: this.uuid, version: clusterVersionJson(this.ontapVersion) };
+    const fields = query.get("fields");
+    const body: Record<string, unknown> = {};
+    if (fields === null) {
+      Object.assign(body, all);
+    } else {
+      for (const raw of fields.split(",")) {
+        const name = raw.trim();
+        if (name === "" || name === "_links") continue;
+        if (name === "*" || name === "**") {
+          Object.assign(body, all);
+        } else if (name === "name" || name === "uuid" || name === "version") {
+          body[name] = all[name];
+        } else if (/^version\.(full|generation|major|minor)$/.test(name)) {
+          const key = name.slice("version.".length) as keyof ReturnType<typeof clusterVersionJson>;
+          const version = (body.version ??= {}) as Record<string, unknown>;
+          version[key] = clusterVersionJson(this.ontapVersion)[key];
+        } else {
+          return failure(invalidQueryValue("fields", name, "<field,...>; the ONTAP simulator answers only name, uuid and version on /api/cluster"));
+        }
+      }
+    }
+    body._links = { self: { href: "/api/cluster" } };
+    return { status: 200, body };
+  }
+
+  private getSecurity(query: URLSearchParams): Answer {
+    const stray = strayParameter(query, ["fields"]);
+    if (stray) return failure(unexpectedArgument(stray));
+    const selected = selectFields(this.ontapVersion, query.get("fields") ?? undefined);
+    if (isFailure(selected)) return failure(selected);
+    return { status: 200, body: renderSecurity(this.security, selected) };
+  }
+
+  private getJob(uuid: string, query: URLSearchParams): Answer {
+    const stray = strayParameter(query, ["fields"]);
+    if (stray) return failure(unexpectedArgument(stray));
+    const job = this.jobs.get(uuid);
+    if (job === undefined || job.lost) return failure(entryDoesNotExist());
+    const body = renderJob(job, query.get("fields") ?? undefined);
+    if (isFailure(body)) return failure(body);
+    return { status: 200, body };
+  }
+
+  private async patchSecurity(query: URLSearchParams, raw: string): Promise<Answer> {
+    const stray = strayParameter(query, ["return_timeout"]);
+    if (stray) return failure(unexpectedArgument(stray));
+    const timeoutText = query.get("return_timeout");
+    let returnTimeoutSeconds = 0;
+    if (timeoutText !== null) {
+      if (!/^\d+$/.test(timeoutText) || Number(timeoutText) > 120) {
+        return failure(invalidQueryValue("return_timeout", timeoutText, "<integer 0..120>"));
+      }
+      returnTimeoutSeconds = Number(timeoutText);
+    }
+    let body: unknown;
+    try {
+      body = raw.trim() === "" ? {} : JSON.parse(raw);
+    } catch (error) {
+      return failure(invalidJson(error instanceof Error ? error.message : String(error)));
+    }
+    const patch = parseSecurityPatch(this.ontapVersion, body);
+    if (isFailure(patch)) return failure(patch);
+    if (this.scenario.mixedRelease) {
+      return failure(ontapFailure(400, "5636142", "This operation is not supported in a mixed-release cluster. Complete the upgrade of all nodes, and then try the operation again."));
+    }
+    const refused = checkPatchAgainstState(this.ontapVersion, this.security, patch);
+    if (refused) return failure(refused);
+
+    const job = this.startJob(patch);
+    if (returnTimeoutSeconds > 0 && !isTerminal(job.state)) await this.waitForJob(job.uuid, returnTimeoutSeconds * 1000);
+    const link = { job: jobLink(job.uuid) };
+    if (job.state === "success") return { status: 200, body: link };
+    if (job.state === "failure" && this.scenario.failedJobAnswer === "error") {
+      return { status: 400, body: { error: { message: job.message, code: String(job.code) }, ...link } };
+    }
+    return { status: 202, body: link };
+  }
+
+  /** Creates the job and schedules its life: queued → running (→ paused → running) → success | failure. */
+  private startJob(patch: SecurityPatch): MutableJob {
+    const scenario = this.scenario;
+    const job: MutableJob = {
+      uuid: randomUUID(),
+      description: "PATCH /api/security",
+      state: "queued",
+      message: "Queued",
+      code: 0,
+      startTime: new Date(),
+      lost: scenario.lostJobs,
+      patch,
+    };
+    this.jobs.set(job.uuid, job);
+    const planned = this.planFailure(patch);
+    const duration = Math.max(0, scenario.jobDurationMs);
+    const pause = Math.max(0, scenario.jobPauseMs);
+    const expiry = Math.max(0, scenario.jobExpiryMs);
+    const queued = Math.min(20, duration / 4);
+    const firstHalf = (duration - queued) / 2;
+    const secondHalf = duration - queued - firstHalf;
+
+    const finish = (): void => {
+      if (this.scenario.stuckJobs) {
+        this.after(25, finish);
+        return;
+      }
+      this.completeJob(job, planned);
+      this.after(expiry, () => this.jobs.delete(job.uuid));
+    };
+    this.after(queued, () => {
+      this.setRunning(job, planned);
+      if (pause === 0) {
+        this.after(firstHalf + secondHalf, finish);
+        return;
+      }
+      this.after(firstHalf, () => {
+        job.state = "paused";
+        job.message = "Paused";
+        this.after(pause, () => {
+          job.state = "running";
+          job.message = "Running";
+          this.after(secondHalf, finish);
+        });
+      });
+    });
+    return job;
+  }
+
+  /** Decides, from the scenario and the settings when the job starts, whether and where it fails. */
+  private planFailure(patch: SecurityPatch): PlannedFailure | undefined {
+    const scenario = this.scenario;
+    const next = scenario.failNextJobs;
+    if (next && next.count > 0) {
+      next.count -= 1;
+      return { stage: "all", code: next.code, message: next.message };
+    }
+    if (patch.fips?.enabled === true && this.security.fips?.enabled !== true && scenario.fipsNonCompliantCertificate) {
+      return {
+        stage: "fips",
+        code: 52559974,
+        message: `Cannot enable FIPS mode: the certificate used by the cluster "${this.name}" is not FIPS-compliant. Install a FIPS-compliant certificate, and then try the operation again.`,
+      };
+    }
+    if (patch.software_data_encryption?.conversion_enabled === true && this.security.software_data_encryption?.conversion_enabled !== true) {
+      // Simulator choice: 196608080 for "no key manager"; ONTAP's code for this precondition is unconfirmed.
+      if (!scenario.keyManagerConfigured) {
+        return {
+          stage: "conversion",
+          code: 196608080,
+          message: "Failed to enable software data encryption conversion. Reason: No key manager is configured on the cluster. Configure the Onboard Key Manager or an external key manager, and then try the operation again.",
+        };
+      }
+      if (scenario.dataVolumesPresent) {
+        return {
+          stage: "conversion",
+          code: 196608081,
+          message: "Failed to enable software data encryption conversion. Reason: Data volumes are present in the aggregates of the cluster. Conversion is supported only when the aggregates are empty or contain only metadata volumes.",
+        };
+      }
+      if (scenario.metroclusterSwitchover) {
+        return {
+          stage: "conversion",
+          code: 196608082,
+          message: "Failed to enable software data encryption conversion. Reason: The MetroCluster configuration is in switchover state. Perform a switchback, and then try the operation again.",
+        };
+      }
+    }
+    return undefined;
+  }
+
+  private setRunning(job: MutableJob, planned: PlannedFailure | undefined): void {
+    job.state = "running";
+    job.message = "Running";
+    const encryption = this.security.software_data_encryption;
+    if (encryption?.encryption_state === undefined || planned !== undefined) return;
+    if (job.patch.software_data_encryption?.conversion_enabled === true && encryption.encryption_state === "unencrypted") {
+      encryption.encryption_state = "encrypting";
+    } else if (job.patch.software_data_encryption?.rekey === true && encryption.encryption_state === "encrypted") {
+      encryption.encryption_state = "rekeying";
+    }
+  }
+
+  private completeJob(job: MutableJob, planned: PlannedFailure | undefined): void {
+    if (planned?.stage !== "all") this.applyPatch(job.patch, planned?.stage);
+    job.endTime = new Date();
+    if (planned) {
+      job.state = "failure";
+      job.message = planned.message;
+      job.code = planned.code;
+      job.error = { code: String(planned.code), message: planned.message, arguments: [] };
+    } else {
+      job.state = "success";
+      job.message = "success";
+    }
+    this.wake(job.uuid);
+  }
+
+  /**
+   * Applies a job's groups in order: fips, tls, management_protocols, software_data_encryption.disabled_by_default,
+   * then the conversion (and rekey). The groups before `failingStage` are kept when it fails: a failing
+   * conversion leaves FIPS/TLS/protocol changes in place (a simulator choice; ONTAP's behaviour is unconfirmed).
+   */
+  private applyPatch(patch: SecurityPatch, failingStage: "fips" | "conversion" | undefined): void {
+    const state = this.security;
+    const version = this.ontapVersion;
+    if (failingStage === "fips") return;
+    if (patch.fips && state.fips) {
+      const wasEnabled = state.fips.enabled;
+      state.fips.enabled = patch.fips.enabled;
+      if (!wasEnabled && patch.fips.enabled && state.tls) {
+        state.tls.protocol_versions = protocolsAfterFipsEnabled(version, state.tls.protocol_versions);
+      }
+    }
+    if (patch.tls && state.tls) {
+      const protocols = requestedProtocols(patch);
+      if (protocols) state.tls.protocol_versions = protocols;
+      if (patch.tls.cipher_suites) state.tls.cipher_suites = storedCipherSuites(patch.tls.cipher_suites, state.tls.protocol_versions);
+    }
+    if (patch.management_protocols && state.management_protocols) {
+      Object.assign(state.management_protocols, patch.management_protocols);
+    }
+    const encryption = state.software_data_encryption;
+    const requested = patch.software_data_encryption;
+    if (requested?.disabled_by_default !== undefined && encryption) encryption.disabled_by_default = requested.disabled_by_default;
+    if (failingStage === "conversion") return;
+    if (requested?.conversion_enabled === true && encryption) {
+      encryption.conversion_enabled = true;
+      if (encryption.encryption_state !== undefined) encryption.encryption_state = "encrypted";
+    }
+    if (requested?.rekey === true && encryption?.encryption_state === "rekeying") encryption.encryption_state = "encrypted";
+  }
+
+  private waitForJob(uuid: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed) return resolve();
+      let set = this.waiters.get(uuid);
+      if (set === undefined) {
+        set = new Set();
+        this.waiters.set(uuid, set);
+      }
+      const waiters = set;
+      const timer = this.after(timeoutMs, () => {
+        waiters.delete(wake);
+        resolve();
+      });
+      const wake = (): void => {
+        if (timer) {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+        }
+        resolve();
+      };
+      waiters.add(wake);
+    });
+  }
+
+  private wake(uuid: string): void {
+    const set = this.waiters.get(uuid);
+    this.waiters.delete(uuid);
+    set?.forEach((wake) => wake());
+  }
+
+  /** Resolves after `ms`, or at once when the cluster closes. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed) return resolve();
+      const wake = (): void => {
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      this.sleepers.add(wake);
+      this.after(ms, wake);
+    });
+  }
+
+  /** Runs `action` after `ms` unless the cluster closes first; nothing is scheduled once closed. */
+  private after(ms: number, action: () => void): NodeJS.Timeout | undefined {
+    if (this.closed) return undefined;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+}
+
+function failure(value: OntapFailure): Answer {
+  return { status: value.status, body: { error: value.error } };
+}
+
+function isFailure(value: unknown): value is OntapFailure {
+  return typeof value === "object" && value !== null && "status" in value && "error" in value;
+}
+
+function strayParameter(query: URLSearchParams, allowed: readonly string[]): string | undefined {
+  for (const name of query.keys()) if (!allowed.includes(name)) return name;
+  return undefined;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function parseOrRaw(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

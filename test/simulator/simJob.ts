@@ -1,0 +1,95 @@
+// A simulated ONTAP job and its wire shape (`GET /api/cluster/jobs/{uuid}`).
+
+import { OntapErrorArgument, OntapFailure, invalidQueryValue } from "./ontapError";
+import { SecurityPatch } from "./securityPatch";
+
+/** ONTAP job states. `paused` is not terminal; `success` and `failure` are. */
+export type JobState = "queued" | "running" | "paused" | "success" | "failure";
+
+/** One job a PATCH started, as the simulator keeps it. Tests read it through `SimCluster.jobs`. */
+export interface SimJob {
+  readonly uuid: string;
+  /** Always `"PATCH /api/security"`. */
+  readonly description: string;
+  readonly state: JobState;
+  readonly message: string;
+  /** 0 unless the job failed. */
+  readonly code: number;
+  /** Present once the job failed. */
+  readonly error?: { code: string; message: string; arguments: OntapErrorArgument[] };
+  readonly startTime: Date;
+  /** Set once the job reached `success` or `failure`. */
+  readonly endTime?: Date;
+  /** True when the job was started under `lostJobs`: its GET answers 404 although it runs. */
+  readonly lost: boolean;
+  /** What the PATCH asked for. */
+  readonly patch: SecurityPatch;
+}
+
+/** The mutable record behind {@link SimJob}. */
+export type MutableJob = { -readonly [Key in keyof SimJob]: SimJob[Key] };
+
+/** The href of a job, as ONTAP links it. */
+export function jobHref(uuid: string): string {
+  return `/api/cluster/jobs/${uuid}`;
+}
+
+/** The `job` object a PATCH answers with. */
+export function jobLink(uuid: string): { uuid: string; _links: { self: { href: string } } } {
+  return { uuid, _links: { self: { href: jobHref(uuid) } } };
+}
+
+/** True for `success` and `failure`. */
+export function isTerminal(state: JobState): boolean {
+  return state === "success" || state === "failure";
+}
+
+const JOB_FIELDS = ["uuid", "description", "state", "message", "code", "error", "start_time", "end_time"] as const;
+type JobField = (typeof JOB_FIELDS)[number];
+
+/**
+ * The job's JSON, restricted to `fields=` when given (`*`, `**`, names, or `error.*` sub-fields select the
+ * whole error). `uuid` and `_links` are always included; an unknown field is 400 `262197`.
+ */
+export function renderJob(job: SimJob, fieldsParam: string | undefined): Record<string, unknown> | OntapFailure {
+  let selected: Set<JobField>;
+  if (fieldsParam === undefined) {
+    selected = new Set(JOB_FIELDS);
+  } else {
+    selected = new Set<JobField>(["uuid"]);
+    for (const raw of fieldsParam.split(",")) {
+      const name = raw.trim();
+      if (name === "" || name === "_links") continue;
+      if (name === "*" || name === "**") {
+        JOB_FIELDS.forEach((field) => selected.add(field));
+        continue;
+      }
+      const top = name.startsWith("error.") ? "error" : name;
+      if (!(JOB_FIELDS as readonly string[]).includes(top)) {
+        return invalidQueryValue("fields", name, "<field,...>; the ONTAP simulator's jobs have uuid, description, state, message, code, error, start_time, end_time");
+      }
+      selected.add(top as JobField);
+    }
+  }
+  const full: Record<JobField, unknown> = {
+    uuid: job.uuid,
+    description: job.description,
+    state: job.state,
+    message: job.message,
+    code: job.code,
+    error: job.error ? { ...job.error, arguments: [...job.error.arguments] } : undefined,
+    start_time: ontapTimestamp(job.startTime),
+    end_time: job.endTime ? ontapTimestamp(job.endTime) : undefined,
+  };
+  const body: Record<string, unknown> = {};
+  for (const field of JOB_FIELDS) {
+    if (selected.has(field) && full[field] !== undefined) body[field] = full[field];
+  }
+  body._links = { self: { href: jobHref(job.uuid) } };
+  return body;
+}
+
+/** ISO-8601 to the second with an explicit offset, as ONTAP writes it: `2026-11-27T18:30:00+00:00`. */
+export function ontapTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
+}

@@ -144,6 +144,39 @@ if (!cli.ok) {
     t.is((await f.run(["preview", "--expect-no-changes"])).code, 0);
   });
 
+  test.serial("a pipeline cancelled during up (SIGINT) lets the running update finish: state and cluster agree", async (t) => {
+    const f = await fixture(t, { ...legacy, scenario: { jobDurationMs: 3_000 } });
+    const cluster = f.sim.clusters[0];
+    let signalled = false;
+    const up = await f.project.run(["up", "--yes", "--skip-preview"], {
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (cluster.patches().length === 0) return;
+          clearInterval(timer);
+          signalled = child.kill("SIGINT");
+        }, 50);
+        child.on("close", () => clearInterval(timer));
+      },
+    });
+    f.transcript.push(up.output);
+    t.true(signalled, "the CLI was interrupted while the job ran");
+    t.regex(up.output, /cancel/i);
+    const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as {
+      deployment: { resources: { type: string; outputs: Record<string, Record<string, unknown>> }[] };
+    };
+    const resource = exported.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/ontap:ClusterSecurity");
+    t.truthy(resource, "the update in flight was finished and recorded");
+    t.deepEqual(resource?.outputs.fips, { enabled: cluster.security.fips?.enabled });
+    t.deepEqual(resource?.outputs.managementProtocols, {
+      rshEnabled: cluster.security.management_protocols?.rsh_enabled,
+      telnetEnabled: cluster.security.management_protocols?.telnet_enabled,
+    });
+    t.is(resource?.outputs.softwareDataEncryption.conversionEnabled, cluster.security.software_data_encryption?.conversion_enabled);
+    t.is((await f.run(["up", "--yes", "--skip-preview"])).code, 0);
+    t.is((await f.run(["preview", "--expect-no-changes"])).code, 0);
+    assertNoPassword(t, f, f.transcript.join("\n"), "the CLI's output");
+  });
+
   test.serial("a cluster too old for a setting fails preview, naming the setting and the release, before any PATCH", async (t) => {
     const f = await fixture(t, { version: "9.8.0" });
     const preview = await f.run(["preview"]);

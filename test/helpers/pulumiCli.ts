@@ -3,7 +3,7 @@
  * demo and the benchmarks. The CLI comes from `scripts/pulumi-cli.sh` (on PATH, or built from
  * Pulumi's Go modules into a cache on first use).
  */
-import { spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly input?: string;
   /** Also copy the command's output to this process's stdout/stderr as it comes. */
   readonly echo?: boolean;
+  /** Called with the CLI's process once started (to signal it, as a cancelled pipeline does). */
+  readonly onStart?: (child: ChildProcess) => void;
 }
 
 export interface ProjectOptions {
@@ -126,6 +128,7 @@ export class PulumiProject {
         resolve({ code: code ?? -1, stdout, stderr, output });
       });
       child.stdin.end(options.input ?? "");
+      options.onStart?.(child);
     });
   }
 

@@ -4,7 +4,6 @@
  */
 import * as t from "io-ts";
 import * as E from "fp-ts/Either";
-import { pipe } from "fp-ts/function";
 import { baseUrlOf } from "../ontap/transport";
 import { validationProblems } from "../ontap/decode";
 import { PROTOCOL_VERSIONS, lowestProtocol } from "../ontap/semantics";
@@ -224,14 +223,4 @@ export function irreversibleReason(): string {
     "data encryption cannot be undone. Remove conversionEnabled from the program (or set it back to true); " +
     "removing it changes nothing on the cluster"
   );
-}
-
-/** Parses validated inputs into their type (call after `validateInputs` found nothing). */
-export function parseInputs(news: Record<string, unknown>): ClusterSecurityInputs {
-  return pipe(
-    InputsCodec.decode(news),
-    E.getOrElseW(() => {
-      throw new Error("inputs were not validated before use");
-    }),
-  ) as ClusterSecurityInputs;
 }

@@ -186,6 +186,13 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
     });
   }
 
+  /** Every resource request names the resource the same way the engine does. */
+  function address(request: { setUrn(urn: string): unknown; setName(name: string): unknown; setType(type: string): unknown }, name: string): void {
+    request.setUrn(urnOf(name, project, stack));
+    request.setName(name);
+    request.setType(RESOURCE_TYPE);
+  }
+
   let closed: Promise<void> | undefined;
   const host: ProviderHost = {
     port,
@@ -208,9 +215,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
 
     async check(olds, news, name = DEFAULT_NAME) {
       const request = new providerPb.CheckRequest();
-      request.setUrn(urnOf(name, project, stack));
-      request.setName(name);
-      request.setType(RESOURCE_TYPE);
+      address(request, name);
       request.setOlds(toStruct(olds));
       request.setNews(toStruct(news));
       const response = await call<ProviderPbModule.CheckResponse>("check", (md, o, cb) => client.check(request, md, o, cb));
@@ -223,9 +228,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
     async diff(id, olds, news, oldInputs, name = DEFAULT_NAME) {
       const request = new providerPb.DiffRequest();
       request.setId(id);
-      request.setUrn(urnOf(name, project, stack));
-      request.setName(name);
-      request.setType(RESOURCE_TYPE);
+      address(request, name);
       request.setOlds(toStruct(olds));
       request.setNews(toStruct(news));
       if (oldInputs !== undefined) request.setOldInputs(toStruct(oldInputs));
@@ -243,9 +246,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
 
     async create(props, name = DEFAULT_NAME) {
       const request = new providerPb.CreateRequest();
-      request.setUrn(urnOf(name, project, stack));
-      request.setName(name);
-      request.setType(RESOURCE_TYPE);
+      address(request, name);
       request.setProperties(toStruct(props));
       const response = await call<ProviderPbModule.CreateResponse>("create", (md, o, cb) => client.create(request, md, o, cb));
       return { id: response.getId(), properties: fromStruct(response.getProperties()) };
@@ -254,9 +255,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
     async read(id, props, inputs, name = DEFAULT_NAME) {
       const request = new providerPb.ReadRequest();
       request.setId(id);
-      request.setUrn(urnOf(name, project, stack));
-      request.setName(name);
-      request.setType(RESOURCE_TYPE);
+      address(request, name);
       request.setProperties(toStruct(props));
       if (inputs !== undefined) request.setInputs(toStruct(inputs));
       const response = await call<ProviderPbModule.ReadResponse>("read", (md, o, cb) => client.read(request, md, o, cb));
@@ -270,9 +269,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
     async update(id, olds, news, oldInputs, name = DEFAULT_NAME) {
       const request = new providerPb.UpdateRequest();
       request.setId(id);
-      request.setUrn(urnOf(name, project, stack));
-      request.setName(name);
-      request.setType(RESOURCE_TYPE);
+      address(request, name);
       request.setOlds(toStruct(olds));
       request.setNews(toStruct(news));
       if (oldInputs !== undefined) request.setOldInputs(toStruct(oldInputs));
@@ -283,9 +280,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
     async delete(id, props, oldInputs, name = DEFAULT_NAME) {
       const request = new providerPb.DeleteRequest();
       request.setId(id);
-      request.setUrn(urnOf(name, project, stack));
-      request.setName(name);
-      request.setType(RESOURCE_TYPE);
+      address(request, name);
       request.setProperties(toStruct(props));
       if (oldInputs !== undefined) request.setOldInputs(toStruct(oldInputs));
       await call("delete", (md, o, cb) => client.delete(request, md, o, cb));

@@ -27,7 +27,11 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
       return { inputs: news, failures: await preflight(news, env()) };
     },
     async diff(_id, olds, news) {
-      return { changes: diffResource(olds, news).changes, replaces: [], deleteBeforeReplace: false };
+      const outcome = diffResource(olds, news);
+      // The engine drops detailed diffs of dynamic resources, so say here what differs and how:
+      // otherwise a drift shows in preview as an update with no visible change.
+      if (outcome.changes) env().log(`ontap: cluster ${olds?.cluster?.name ?? "(not yet read)"}: ${outcome.details.join("; ")}`);
+      return { changes: outcome.changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
       return createResource(inputs, env());

@@ -61,3 +61,13 @@ test("diff never throws, even on malformed state (refresh calls it with roles sw
   t.notThrows(() => diffResource(null as never, {} as never));
   t.notThrows(() => diffResource({ ...observed }, observed as never));
 });
+
+test("diff explains each difference with the cluster's and the program's values, never a connection value", (t) => {
+  const outcome = diffResource(observed, { ...connection, password: "rotated-secret", managementProtocols: { telnetEnabled: true }, fips: { enabled: UNKNOWN as never } });
+  t.deepEqual([...outcome.details], [
+    "fips.enabled: cluster true, program known after apply",
+    "managementProtocols.telnetEnabled: cluster false, program true",
+    "password: changed",
+  ]);
+  t.notRegex(outcome.details.join("\n"), /rotated-secret/);
+});

@@ -48,7 +48,8 @@ export const SETTINGS: readonly SettingRow[] = [
 /** The row of the one-way setting. */
 export const CONVERSION = SETTINGS[SETTINGS.length - 1];
 
-function valueIn(source: object | undefined, row: SettingRow): unknown {
+/** The value of a setting in inputs or outputs (both have the same groups). */
+export function valueIn(source: object | undefined, row: SettingRow): unknown {
   const group = (source as Record<string, unknown> | undefined)?.[row.group];
   // A whole group not known yet (preview) stands for every setting in it.
   if (group === UNKNOWN) return UNKNOWN;

@@ -4,7 +4,8 @@
  */
 import test, { ExecutionContext } from "ava";
 import { ClusterOptions, Simulator, startSimulator } from "./simulator";
-import { PulumiProject, findPulumiCli } from "./helpers/pulumiCli";
+import * as path from "path";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "./helpers/pulumiCli";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";
@@ -175,6 +176,35 @@ if (!cli.ok) {
     t.is((await f.run(["up", "--yes", "--skip-preview"])).code, 0);
     t.is((await f.run(["preview", "--expect-no-changes"])).code, 0);
     assertNoPassword(t, f, f.transcript.join("\n"), "the CLI's output");
+  });
+
+  test.serial("a password given as a plain argument stays encrypted in state through a failed update, a retry and a refresh", async (t) => {
+    if (!cli.ok) return;
+    const sim = await startSimulator({ clusters: [{ ...legacy, scenario: { jobDurationMs: 200, dataVolumesPresent: true } }] });
+    t.teardown(() => sim.close());
+    const cluster = sim.clusters[0];
+    const project = new PulumiProject(cli.dir, {
+      programDir: path.join(REPO_ROOT, "examples", "explicit-connection"),
+      env: { ONTAP_CA_CERTIFICATE: sim.caCertificate, LAB_CLUSTER_PASSWORD: sim.password },
+    });
+    t.teardown(() => project.close());
+    await project.init({ labHost: cluster.host, labUsername: sim.username });
+    const outputs: string[] = [];
+    const failed = await project.run(["up", "--yes", "--skip-preview"]);
+    outputs.push(failed.output);
+    t.not(failed.code, 0);
+    t.regex(failed.output, /196608081/);
+    const afterFailure = (await project.ok(["stack", "export"])).stdout;
+    t.regex(afterFailure, /"conversionEnabled": false/, "the partial failure was recorded");
+    cluster.scenario.dataVolumesPresent = false;
+    outputs.push((await project.ok(["up", "--yes", "--skip-preview"])).output);
+    outputs.push((await project.ok(["refresh", "--yes"])).output);
+    const afterRefresh = (await project.ok(["stack", "export"])).stdout;
+    t.is(cluster.security.software_data_encryption?.conversion_enabled, true);
+    for (const [where, text] of [["state after the failure", afterFailure], ["state after refresh", afterRefresh], ["the CLI's output", outputs.join("\n")]]) {
+      t.false(text.includes(sim.password), `the password appears in plaintext in ${where}`);
+    }
+    t.regex(afterRefresh, /"password": \{\s*"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/, "state holds it encrypted");
   });
 
   test.serial("a cluster too old for a setting fails preview, naming the setting and the release, before any PATCH", async (t) => {

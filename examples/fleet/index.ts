@@ -61,19 +61,28 @@ const fleet = inventory(config.requireObject<unknown>("clusters")).map(
   (entry) => ({ entry, security: new ClusterSecurity(entry.name, { ...baseline, host: entry.host }) }),
 );
 
-/** What a reviewer wants from a run: how many clusters, which releases, and which are not yet compliant. */
-export const summary = pulumi
-  .all(fleet.map(({ entry, security }) => pulumi.all([security.cluster, security.fips, security.tls, security.managementProtocols]).apply(([cluster, fips, tls, protocols]) => ({
+/** One cluster as it is after the run: its release, and whether it meets the baseline. */
+const states = fleet.map(({ entry, security }) =>
+  pulumi.all([security.cluster, security.fips, security.tls, security.managementProtocols]).apply(([cluster, fips, tls, protocols]) => ({
     name: entry.name,
     version: cluster.version,
+    // ONTAP reports every enabled TLS version, so "1.2 and up" reads back as ["TLSv1.3", "TLSv1.2"].
     compliant:
       fips?.enabled === true &&
-      tls !== undefined && tls.protocolVersions.every((version) => version === "TLSv1.2" || version === "TLSv1.3") &&
-      protocols?.rshEnabled === false && protocols.telnetEnabled === false,
-  }))))
-  .apply((clusters) => ({
+      (tls?.protocolVersions ?? []).every((version) => version === "TLSv1.2" || version === "TLSv1.3") &&
+      protocols?.rshEnabled === false &&
+      protocols.telnetEnabled === false,
+  })),
+);
+
+/** What a reviewer wants from a run: how many clusters, which releases, and which do not meet the baseline yet. */
+export const summary = pulumi.all(states).apply((clusters) => {
+  const releases: Record<string, number> = {};
+  for (const cluster of clusters) releases[cluster.version] = (releases[cluster.version] ?? 0) + 1;
+  return {
     clusters: clusters.length,
     compliant: clusters.filter((cluster) => cluster.compliant).length,
     notCompliant: clusters.filter((cluster) => !cluster.compliant).map((cluster) => cluster.name),
-    releases: clusters.reduce<Record<string, number>>((count, cluster) => ({ ...count, [cluster.version]: (count[cluster.version] ?? 0) + 1 }), {}),
-  }));
+    releases,
+  };
+});

@@ -279,6 +279,20 @@ use_ambient_cli() {
 # ---------------------------------------------------------------------------------------------------
 
 # The minimal Node.js language host built when the upstream module is not served.
+# go_build NAME SRC JOBS LDFLAGS OUT TARGET: one `go build` with progress, timing and a clear failure.
+go_build() {
+	local name=$1 src=$2 jobs=$3 ldflags=$4 out=$5 target=$6 t0=$SECONDS rc
+	log "go build $target ($name)"
+	start_heartbeat "building $name"
+	run_prefixed go -C "$src" build -p "$jobs" -trimpath -ldflags "$ldflags" -o "$out" "$target" || {
+		rc=$?
+		stop_heartbeat
+		die "go build of $name failed (exit $rc) after $((SECONDS - t0))s: see the go output above"
+	}
+	stop_heartbeat
+	log "built $name in $((SECONDS - t0))s"
+}
+
 langhost_source() {
 	cat "$(dirname "${BASH_SOURCE[0]}")/pulumi-language-nodejs/main.go"
 }
@@ -406,32 +420,13 @@ build_cache() {
 	[ "$got" = "v${PULUMI_VERSION} v${PULUMI_VERSION}" ] || die "module resolution moved pkg/sdk away from v${PULUMI_VERSION} (got: $got)"
 	log "modules ready in $((SECONDS - t0))s"
 
-	t0=$SECONDS
-	log "go build ${PKG_MODULE}/cmd/pulumi (cold: 5-8 minutes on 2 cores; the Go build cache makes rebuilds faster)"
-	start_heartbeat "building pulumi"
-	run_prefixed go -C "$src" build -p "$jobs" -trimpath -ldflags "$VERSION_LDFLAG" -o "$new/pulumi" "${PKG_MODULE}/cmd/pulumi" || {
-		rc=$?
-		stop_heartbeat
-		die "go build of pulumi failed (exit $rc) after $((SECONDS - t0))s: see the go output above"
-	}
-	stop_heartbeat
-	log "built pulumi in $((SECONDS - t0))s"
-
-	t0=$SECONDS
-	local target="./langhost" ldflags="-X main.version=${PULUMI_VERSION}"
+	log "cold builds of pulumi take 5-8 minutes on 2 cores; the Go build cache makes rebuilds faster"
+	go_build pulumi "$src" "$jobs" "$VERSION_LDFLAG" "$new/pulumi" "${PKG_MODULE}/cmd/pulumi"
 	if [ -n "$lh" ]; then
-		target="$LANGHOST_MODULE"
-		ldflags="$VERSION_LDFLAG"
+		go_build pulumi-language-nodejs "$src" "$jobs" "$VERSION_LDFLAG" "$new/pulumi-language-nodejs" "$LANGHOST_MODULE"
+	else
+		go_build pulumi-language-nodejs "$src" "$jobs" "-X main.version=${PULUMI_VERSION}" "$new/pulumi-language-nodejs" ./langhost
 	fi
-	log "go build $target (pulumi-language-nodejs)"
-	start_heartbeat "building pulumi-language-nodejs"
-	run_prefixed go -C "$src" build -p "$jobs" -trimpath -ldflags "$ldflags" -o "$new/pulumi-language-nodejs" "$target" || {
-		rc=$?
-		stop_heartbeat
-		die "go build of pulumi-language-nodejs failed (exit $rc) after $((SECONDS - t0))s: see the go output above"
-	}
-	stop_heartbeat
-	log "built pulumi-language-nodejs in $((SECONDS - t0))s"
 
 	install_shim "$new"
 	verify_dir "$new" 1 || die "the fresh build in $new does not work"

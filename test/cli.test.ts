@@ -178,6 +178,37 @@ if (!cli.ok) {
     assertNoPassword(t, f, f.transcript.join("\n"), "the CLI's output");
   });
 
+  test.serial("a pipeline terminated outright (second SIGTERM) mid-job: the next up finishes the work without repeating it", async (t) => {
+    const f = await fixture(t, { ...legacy, scenario: { jobDurationMs: 3_000 } });
+    const cluster = f.sim.clusters[0];
+    const up = await f.project.run(["up", "--yes", "--skip-preview"], {
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (cluster.patches().length === 0) return;
+          clearInterval(timer);
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGTERM"), 300);
+        }, 50);
+        child.on("close", () => clearInterval(timer));
+      },
+    });
+    f.transcript.push(up.output);
+    t.not(up.code, 0);
+    t.regex(up.output, /terminating/);
+    t.is(cluster.patches().length, 1, "the conversion PATCH was never sent");
+    // The first job runs on to its end on the cluster, whatever became of the CLI.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    t.deepEqual(cluster.security.fips, { enabled: true });
+    const retry = await f.run(["up", "--yes", "--skip-preview"]);
+    t.is(retry.code, 0, retry.output);
+    t.deepEqual(
+      cluster.patches().slice(1).map((p) => p.body),
+      [{ software_data_encryption: { conversion_enabled: true } }],
+      "the retry sends only what the cluster still lacks",
+    );
+    t.is((await f.run(["preview", "--expect-no-changes"])).code, 0);
+  });
+
   test.serial("a password given as a plain argument stays encrypted in state through a failed update, a retry and a refresh", async (t) => {
     if (!cli.ok) return;
     const sim = await startSimulator({ clusters: [{ ...legacy, scenario: { jobDurationMs: 200, dataVolumesPresent: true } }] });

@@ -761,7 +761,7 @@ test("close() releases held requests, stops jobs and frees the ports", async (t)
   await sim.close();
   const reply = await held;
   t.is(reply.status, 0, "the held request ends without an answer");
-  t.true(Date.now() - closing < 2000);
+  t.true(Date.now() - closing < 10_000, "released, not held for the 60 s return_timeout");
   const port = Number(cluster.host.split(":")[1]);
   const refused = await new Promise<boolean>((resolve) => {
     const socket = connect(port, "127.0.0.1");

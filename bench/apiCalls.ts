@@ -3,7 +3,7 @@
  * engine drives it: Pulumi's dynamic-provider host over gRPC, the provider text a real
  * `new ClusterSecurity(...)` serializes, one engine call after another.
  */
-import { RequestLogEntry, SimCluster, Simulator, startSimulator } from "../test/simulator";
+import { RequestLogEntry, SimCluster, Simulator, asFound, startSimulator } from "../test/simulator";
 import { ProviderHost, Props, serializedProviderText, startProviderHost } from "../test/helpers/providerHost";
 import { heading, renderTable } from "./table";
 
@@ -19,12 +19,6 @@ interface Operation {
   readonly calls: readonly Call[];
 }
 
-/** A cluster as many are found: FIPS off, TLS 1.0 on, rsh and telnet on, not converted. */
-const LEGACY = {
-  fips: { enabled: false },
-  tls: { protocol_versions: ["TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"] },
-  management_protocols: { rsh_enabled: true, telnet_enabled: true },
-};
 
 /** A cluster already as the baseline wants it. */
 const HARDENED = {
@@ -39,7 +33,7 @@ const BASELINE: Props = {
   managementProtocols: { rshEnabled: false, telnetEnabled: false },
 };
 
-/** Every managed setting, each different from LEGACY. */
+/** Every managed setting, each different from asFound(). */
 const EVERY_FIELD: Props = {
   fips: { enabled: true },
   tls: {
@@ -65,7 +59,7 @@ export async function runApiCalls(options: ApiCallsOptions): Promise<string[]> {
   const sim = await startSimulator({
     clusters: [
       { name: "hardened", security: HARDENED, scenario: { jobDurationMs: 50 } },
-      { name: "legacy", security: LEGACY, scenario: { jobDurationMs: 50 } },
+      { name: "legacy", security: asFound(), scenario: { jobDurationMs: 50 } },
     ],
   });
   let host: ProviderHost | undefined;

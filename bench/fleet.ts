@@ -8,17 +8,11 @@
 import type { IncomingMessage, ServerResponse } from "http";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { SimCluster, Simulator, startSimulator } from "../test/simulator";
+import { SimCluster, Simulator, asFound, startSimulator } from "../test/simulator";
 import { PulumiProject, REPO_ROOT, findPulumiCli } from "../test/helpers/pulumiCli";
 import { TreePeak, TreeSampler, pulumiRole } from "./processTree";
 import { formatBytes, formatMs, heading, renderTable } from "./table";
 
-/** A cluster as many are found: FIPS off, TLS 1.0 on, rsh and telnet on. The baseline changes all three groups. */
-const LEGACY = {
-  fips: { enabled: false },
-  tls: { protocol_versions: ["TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"] },
-  management_protocols: { rsh_enabled: true, telnet_enabled: true },
-};
 
 /** Short jobs: the fleet measures the tool, not ONTAP. */
 const JOB_MS = 200;
@@ -116,7 +110,7 @@ class Fleet {
 
   static async start(cliDir: string, size: number): Promise<Fleet> {
     const sim = await startSimulator({
-      clusters: Array.from({ length: size }, (_, i) => ({ name: `cluster-${String(i + 1).padStart(3, "0")}`, security: LEGACY, scenario: { jobDurationMs: JOB_MS } })),
+      clusters: Array.from({ length: size }, (_, i) => ({ name: `cluster-${String(i + 1).padStart(3, "0")}`, security: asFound(), scenario: { jobDurationMs: JOB_MS } })),
     });
     try {
       return new Fleet(cliDir, sim, await Fleet.#newProject(cliDir, sim, {}));
@@ -197,9 +191,10 @@ class Fleet {
   async reset(env: Readonly<Record<string, string>> = {}): Promise<void> {
     for (const cluster of this.sim.clusters) {
       const security = cluster.security;
-      if (security.fips) security.fips.enabled = LEGACY.fips.enabled;
-      if (security.tls) security.tls.protocol_versions = [...LEGACY.tls.protocol_versions];
-      if (security.management_protocols) Object.assign(security.management_protocols, LEGACY.management_protocols);
+      const found = asFound();
+      if (security.fips) security.fips = found.fips;
+      if (security.tls) security.tls.protocol_versions = found.tls.protocol_versions;
+      if (security.management_protocols) security.management_protocols = found.management_protocols;
     }
     this.#project.close();
     this.#project = await Fleet.#newProject(this.cliDir, this.sim, env);

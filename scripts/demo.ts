@@ -3,7 +3,7 @@
  * loopback, runs `pulumi preview` and `pulumi up` of examples/ against it with a throwaway backend,
  * shows the outputs and the cluster's settings, and stops everything.
  */
-import { startSimulator } from "../test/simulator";
+import { asFound, startSimulator } from "../test/simulator";
 import { PulumiProject, findPulumiCli } from "../test/helpers/pulumiCli";
 
 function banner(text: string): void {
@@ -22,11 +22,7 @@ async function main(): Promise<number> {
         name: "cluster1",
         version: "9.16.1",
         // A cluster as many are found: FIPS off, TLS 1.0 still on, telnet and rsh on, not encrypted.
-        security: {
-          fips: { enabled: false },
-          tls: { protocol_versions: ["TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"] },
-          management_protocols: { rsh_enabled: true, telnet_enabled: true },
-        },
+        security: asFound(),
         scenario: { jobDurationMs: 1500 },
       },
     ],

@@ -22,6 +22,8 @@ export type { RequestLogEntry, SimCluster } from "./simCluster";
 export type { JobState, SimJob } from "./simJob";
 export type { OntapError, OntapErrorArgument } from "./ontapError";
 export { KNOWN_VERSIONS } from "./ontapVersion";
+export { asFound } from "./presets";
+export type { AsFoundSecurity } from "./presets";
 
 /** How to start one simulated cluster. */
 export interface ClusterOptions {

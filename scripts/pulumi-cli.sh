@@ -205,6 +205,19 @@ verify_dir() {
 # ---------------------------------------------------------------------------------------------------
 # 1. An ambient CLI.
 # ---------------------------------------------------------------------------------------------------
+# beside NAME DIR...: the executable NAME in the first DIR that has it, else on PATH; fails if none.
+beside() {
+	local name=$1 dir
+	shift
+	for dir in "$@"; do
+		if [ -x "$dir/$name" ]; then
+			printf '%s\n' "$dir/$name"
+			return 0
+		fi
+	done
+	command -v "$name" 2>/dev/null
+}
+
 use_ambient_cli() {
 	local pulumi_bin v dir real_dir langhost shim link_dir candidate
 	pulumi_bin="$(command -v pulumi 2>/dev/null)" || return 1
@@ -218,25 +231,11 @@ use_ambient_cli() {
 		log "ignoring $pulumi_bin: version '${v:-unknown}' is older than v${PULUMI_VERSION}"
 		return 1
 	fi
-	langhost=""
-	for candidate in "$dir/pulumi-language-nodejs" "$real_dir/pulumi-language-nodejs"; do
-		if [ -x "$candidate" ]; then
-			langhost="$candidate"
-			break
-		fi
-	done
-	[ -n "$langhost" ] || langhost="$(command -v pulumi-language-nodejs 2>/dev/null)" || {
+	langhost="$(beside pulumi-language-nodejs "$dir" "$real_dir")" || {
 		log "ignoring $pulumi_bin ($v): no pulumi-language-nodejs beside it or on PATH"
 		return 1
 	}
-	shim=""
-	for candidate in "$dir/pulumi-resource-pulumi-nodejs" "$real_dir/pulumi-resource-pulumi-nodejs"; do
-		if [ -x "$candidate" ]; then
-			shim="$candidate"
-			break
-		fi
-	done
-	[ -n "$shim" ] || shim="$(command -v pulumi-resource-pulumi-nodejs 2>/dev/null)" || shim=""
+	shim="$(beside pulumi-resource-pulumi-nodejs "$dir" "$real_dir")" || shim=""
 	log "using the pulumi on PATH: $pulumi_bin ($v), language host $langhost"
 	if [ -n "$shim" ] && [ "$(dirname "$langhost")" = "$dir" ] && [ "$(dirname "$shim")" = "$dir" ]; then
 		check_langhost "$langhost" || {

@@ -11,7 +11,6 @@ const cluster = (version: string): ClusterInfo => ({
   name: "c1",
   version,
   parsedVersion: parseVersion(version),
-  fullVersion: undefined,
 });
 
 const live: SecurityWire = {

@@ -28,13 +28,13 @@ export function unsupportedSettings(desired: SecuritySettings, cluster: ClusterI
     .map(({ setting, since }) => `${setting} (needs ONTAP ${since} or later)`);
 }
 
-export function assertSupported(desired: SecuritySettings, cluster: ClusterInfo): void {
+function assertSupported(desired: SecuritySettings, cluster: ClusterInfo): void {
   const unsupported = unsupportedSettings(desired, cluster);
   if (unsupported.length > 0) throw new UnsupportedSettingError(cluster.name, cluster.version, unsupported);
 }
 
 /** True when the program asks to turn conversion off on a converted cluster. */
-export function revertsConversion(desired: SecuritySettings, live: SecurityWire): boolean {
+function revertsConversion(desired: SecuritySettings, live: SecurityWire): boolean {
   return desired.softwareDataEncryption?.conversionEnabled === false && live.software_data_encryption?.conversion_enabled === true;
 }
 

@@ -18,8 +18,6 @@ export interface ClusterInfo {
   /** `9.16.1`. */
   readonly version: string;
   readonly parsedVersion: OntapVersion;
-  /** ONTAP's full release string, e.g. `NetApp Release 9.16.1: …`. */
-  readonly fullVersion: string | undefined;
 }
 
 /** How a PATCH is applied. */
@@ -67,14 +65,7 @@ export class OntapClient {
       query: { fields: "version,name,uuid" },
     });
     const cluster = decodeOrThrow(ClusterWire, response.request, response.body);
-    const parsedVersion = cluster.version;
-    return {
-      uuid: cluster.uuid,
-      name: cluster.name,
-      version: formatVersion(parsedVersion),
-      parsedVersion,
-      fullVersion: cluster.version.full,
-    };
+    return { uuid: cluster.uuid, name: cluster.name, version: formatVersion(cluster.version), parsedVersion: cluster.version };
   }
 
   /** `GET /api/security` with every field this release has (asking for others is a 400). */

@@ -74,7 +74,7 @@ export async function waitForJob(transport: JobTransport, ref: JobRef, options: 
 }
 
 /** The error for a failed job, with ONTAP's code and message from `error` (newer) or `code`/`message`. */
-export function jobFailure(job: JobWire): OntapJobFailedError {
+function jobFailure(job: JobWire): OntapJobFailedError {
   const code = job.error?.code ?? job.code;
   const message = job.error?.message ?? job.message;
   return new OntapJobFailedError({

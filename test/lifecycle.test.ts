@@ -265,3 +265,16 @@ test("the client reads each release with only the fields it has", async (t) => {
     }
   }
 });
+
+test("on ONTAP 9.8 a FIPS change says that each node must be rebooted; from 9.9.1 it does not", async (t) => {
+  for (const [version, reboot] of [["9.8.0", true], ["9.10.1", false]] as const) {
+    const sim = await startSimulator({ clusters: [{ version, scenario: { jobDurationMs: 20 } }] });
+    const logs: string[] = [];
+    try {
+      await createResource({ fips: { enabled: true } }, envFor(sim, logs));
+    } finally {
+      await sim.close();
+    }
+    t.is(logs.some((line) => /reboot each node for the FIPS change to take effect/.test(line)), reboot, `${version}: ${logs.join(" | ")}`);
+  }
+});

@@ -1,0 +1,60 @@
+/**
+ * The package's public contract, as a user's program and the provider host load it: by name, through
+ * the `exports` map, with declarations.
+ */
+import test from "ava";
+import * as path from "path";
+import { existsSync, readFileSync } from "fs";
+
+const root = path.resolve(__dirname, "..", "..");
+const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+  name: string;
+  peerDependencies: Record<string, string>;
+  exports: Record<string, { types: string; default: string }>;
+};
+/** Resolves the package by name from examples/, where programs (and the provider host) resolve it. */
+const fromExamples = (specifier: string): string => require.resolve(specifier, { paths: [path.join(root, "examples")] });
+
+test("the package loads by name with ClusterSecurity and every error class", (t) => {
+  const main = require(fromExamples("pulumi-ontap-security")) as Record<string, unknown>;
+  for (const name of [
+    "ClusterSecurity",
+    "ClusterSecurityError",
+    "ConnectionConfigError",
+    "UnsupportedSettingError",
+    "IrreversibleConversionError",
+    "ClusterIdentityError",
+    "PartialUpdateError",
+    "OntapError",
+    "OntapApiError",
+    "OntapNetworkError",
+    "OntapDecodeError",
+    "OntapJobFailedError",
+    "OntapJobTimeoutError",
+    "OntapJobLostError",
+    "OntapJobUnreachableError",
+  ]) {
+    t.is(typeof main[name], "function", name);
+  }
+});
+
+test("the implementation the serialized provider requires is reachable by name, with all seven methods", (t) => {
+  const { provider } = require(fromExamples("pulumi-ontap-security/provider")) as { provider: Record<string, unknown> };
+  t.deepEqual(Object.keys(provider).sort(), ["check", "configure", "create", "delete", "diff", "read", "update"]);
+});
+
+test("every export has its type declarations", (t) => {
+  for (const [subpath, target] of Object.entries(manifest.exports)) {
+    if (typeof target === "string") continue;
+    t.true(existsSync(path.join(root, target.types)), `${subpath}: ${target.types}`);
+    t.true(existsSync(path.join(root, target.default)), `${subpath}: ${target.default}`);
+  }
+});
+
+test("the @pulumi/pulumi peer range admits both the tested SDK and the newest one", (t) => {
+  const semver = require("semver") as { satisfies(version: string, range: string): boolean };
+  const range = manifest.peerDependencies["@pulumi/pulumi"];
+  t.true(semver.satisfies("3.248.0", range), range);
+  t.true(semver.satisfies("3.276.0", range), range);
+  t.false(semver.satisfies("4.0.0", range), range);
+});

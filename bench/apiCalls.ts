@@ -3,7 +3,7 @@
  * engine drives it: Pulumi's dynamic-provider host over gRPC, the provider text a real
  * `new ClusterSecurity(...)` serializes, one engine call after another.
  */
-import { RequestLogEntry, SimCluster, Simulator, asFound, startSimulator } from "../test/simulator";
+import { RequestLogEntry, SimCluster, Simulator, asFound, startSimulator } from "../simulator";
 import { ProviderHost, Props, serializedProviderText, startProviderHost } from "../test/helpers/providerHost";
 import { heading, renderTable } from "./table";
 

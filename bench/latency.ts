@@ -10,7 +10,7 @@
  */
 import { SecurityPatch } from "../provider/ontap/codecs";
 import { ClusterSecurityInputs } from "../provider/lifecycle/model";
-import { SimCluster, Simulator, startSimulator } from "../test/simulator";
+import { SimCluster, Simulator, startSimulator } from "../simulator";
 import { FlowResult, FlowTarget, ourUpdate, peerUpdate, pollerOnlyUpdate } from "./updateFlows";
 import { PEER_WAITERS } from "./peerWaiters";
 import { describeSchedule, schedulesFor } from "./pollSchedule";

@@ -5,7 +5,7 @@
  */
 import { spawn } from "child_process";
 import { performance } from "perf_hooks";
-import { startSimulator } from "../test/simulator";
+import { startSimulator } from "../simulator";
 import { Props, serializedProviderText, startProviderHost } from "../test/helpers/providerHost";
 import { commandOf, descendantsOf, memoryOf } from "./processTree";
 import { formatBytes, formatSpread, heading, renderTable } from "./table";

@@ -3,7 +3,7 @@
  * loopback, runs `pulumi preview` and `pulumi up` of examples/ against it with a throwaway backend,
  * shows the outputs and the cluster's settings, and stops everything.
  */
-import { asFound, startSimulator } from "../test/simulator";
+import { asFound, startSimulator } from "../simulator";
 import { PulumiProject, findPulumiCli } from "../test/helpers/pulumiCli";
 
 function banner(text: string): void {

@@ -2,7 +2,7 @@
  * The ONTAP client and the lifecycle against the simulator, over real HTTPS with its CA.
  */
 import test, { ExecutionContext } from "ava";
-import { Simulator, startSimulator, ClusterOptions } from "./simulator";
+import { Simulator, startSimulator, ClusterOptions } from "../simulator";
 import { LifecycleEnv, createResource, preflight, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
 import { ClusterSecurityInputs } from "../provider/lifecycle/model";
 import { ClusterIdentityError, IrreversibleConversionError, PartialUpdateError, UnsupportedSettingError } from "../provider/lifecycle/errors";

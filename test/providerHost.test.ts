@@ -5,8 +5,8 @@
  * cluster answers. Each test has its own simulator and its own host process.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator, startSimulator } from "./simulator";
-import type { ClusterOptions } from "./simulator";
+import { SimCluster, Simulator, startSimulator } from "../simulator";
+import type { ClusterOptions } from "../simulator";
 import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "./helpers/providerHost";
 
 /** Jobs finish in a few milliseconds: the file stays fast. */

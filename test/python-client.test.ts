@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from "fs/promises";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 
-import { ClusterOptions, SimCluster, startSimulator } from "./simulator";
+import { ClusterOptions, SimCluster, startSimulator } from "../simulator";
 
 /** Compiled to build/test/, run from there: the repository is two levels up. */
 const REPO = resolve(__dirname, "..", "..");

@@ -6,7 +6,7 @@ import { request as httpsRequest } from "https";
 import type { IncomingHttpHeaders } from "http";
 import { connect } from "net";
 
-import { ClusterOptions, SimCluster, Simulator, startSimulator } from "./simulator";
+import { ClusterOptions, SimCluster, Simulator, startSimulator } from "../simulator";
 
 // The tests read arbitrary ONTAP JSON; a loose type keeps the assertions readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

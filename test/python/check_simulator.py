@@ -32,7 +32,7 @@ import traceback
 from netapp_ontap import HostConnection, NetAppRestError
 from netapp_ontap.resources import Cluster, Job, SecurityConfig
 
-# Keep in step with the simulator's scenario messages (test/simulator/simCluster.ts).
+# Keep in step with the simulator's scenario messages (simulator/simCluster.ts).
 DATA_VOLUMES_CODE = 196608081
 DATA_VOLUMES_TEXT = "Data volumes are present"
 

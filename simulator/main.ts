@@ -1,6 +1,6 @@
 // Runs the ONTAP simulator by hand, for trying the provider or a Pulumi program against it:
 //
-//   node build/test/simulator/main.js [--clusters N] [--version 9.16.1] [--port P]
+//   node build/simulator/main.js [--clusters N] [--version 9.16.1] [--port P]
 //
 // Prints each cluster's URL, the credentials, the path of a CA PEM file and shell lines to export, then
 // serves until Ctrl-C or SIGTERM.
@@ -17,7 +17,7 @@ interface CliOptions {
   port?: number;
 }
 
-const USAGE = `usage: node build/test/simulator/main.js [--clusters N] [--version ${KNOWN_VERSIONS.join("|")}] [--port P]`;
+const USAGE = `usage: node build/simulator/main.js [--clusters N] [--version ${KNOWN_VERSIONS.join("|")}] [--port P]`;
 
 function parseArgs(argv: string[]): CliOptions {
   const options: CliOptions = { clusters: 1, version: "9.16.1" };

@@ -9,7 +9,8 @@ import { validateInputs } from "./lifecycle/check";
 import { ConfigSource } from "./lifecycle/connection";
 import { diffResource } from "./lifecycle/diff";
 import { ClusterSecurityInputs, ClusterSecurityOutputs } from "./lifecycle/model";
-import { LifecycleEnv, createResource, defaultEnv, deleteResource, preflight, readResource, updateResource } from "./lifecycle/operations";
+import { LifecycleEnv, createResource, defaultEnv, deleteResource, readResource, updateResource } from "./lifecycle/operations";
+import { preflight } from "./lifecycle/preflight";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider<ClusterSecurityInputs, ClusterSecurityOutputs>>;
 

@@ -1,7 +1,7 @@
 import test from "ava";
 import { resolveConnection } from "../provider/lifecycle/connection";
 import { ConnectionConfigError } from "../provider/lifecycle/errors";
-import { preflight } from "../provider/lifecycle/operations";
+import { preflight } from "../provider/lifecycle/preflight";
 
 const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 

@@ -3,7 +3,8 @@
  */
 import test, { ExecutionContext } from "ava";
 import { Simulator, startSimulator, ClusterOptions } from "../simulator";
-import { LifecycleEnv, createResource, preflight, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
+import { LifecycleEnv, createResource, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
+import { preflight } from "../provider/lifecycle/preflight";
 import { ClusterSecurityInputs } from "../provider/lifecycle/model";
 import { ClusterIdentityError, IrreversibleConversionError, PartialUpdateError, UnsupportedSettingError } from "../provider/lifecycle/errors";
 import { OntapApiError, OntapJobFailedError, OntapJobLostError, OntapNetworkError } from "../provider/ontap/errors";

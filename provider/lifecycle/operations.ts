@@ -1,18 +1,15 @@
 /**
  * The resource's lifecycle against a cluster: adopt (create), converge (update), observe (read) and
- * let go (delete), plus the live part of `check`. Talks to ONTAP only through `OntapClient`.
+ * let go (delete). Talks to ONTAP only through `OntapClient`.
  */
 import { Clock, systemClock } from "../ontap/clock";
 import { ClusterInfo, OntapClient } from "../ontap/client";
 import { SecurityWire } from "../ontap/codecs";
-import { OntapApiError } from "../ontap/errors";
 import { ConnectionOptions, TransportOptions } from "../ontap/transport";
 import { fipsNeedsReboot } from "../ontap/versions";
-import { InputFailure, containsUnknown, irreversibleReason } from "./check";
 import { ConfigSource, resolveConnection } from "./connection";
 import { ClusterIdentityError, PartialUpdateError } from "./errors";
 import {
-  CONNECTION_KEYS,
   ClusterSecurityInputs,
   ClusterSecurityOutputs,
   connectionOf,
@@ -20,7 +17,7 @@ import {
   observedFromWire,
   settingsOf,
 } from "./model";
-import { planUpdate, unsupportedSettings } from "./plan";
+import { planUpdate } from "./plan";
 
 /** How long an update waits for ONTAP's jobs unless told otherwise: conversions can be slow. */
 export const DEFAULT_JOB_TIMEOUT_SECONDS = 1800;
@@ -40,7 +37,8 @@ export function defaultEnv(config: ConfigSource | undefined): LifecycleEnv {
   return { config, env: process.env, clock: systemClock, log: (message) => console.log(message) };
 }
 
-async function withClient<T>(connection: ConnectionOptions, env: LifecycleEnv, use: (client: OntapClient) => Promise<T>): Promise<T> {
+/** Runs `use` with a client for the connection, closing it whatever happens. */
+export async function withClient<T>(connection: ConnectionOptions, env: LifecycleEnv, use: (client: OntapClient) => Promise<T>): Promise<T> {
   const client = new OntapClient(connection, { ...env.transport, clock: env.clock });
   try {
     return await use(client);
@@ -56,46 +54,6 @@ function outputsOf(inputs: ClusterSecurityInputs, security: SecurityWire, cluste
     ...observedFromWire(security),
     cluster: identityOf(cluster),
   };
-}
-
-/**
- * The live part of `check`: what only the cluster can tell, asked before anything changes so that
- * `pulumi preview` fails on it. One GET (the release) and, only when the program says
- * `conversionEnabled: false`, a second (is the cluster converted?). Skipped while inputs are unknown.
- */
-export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<InputFailure[]> {
-  if (CONNECTION_KEYS.some((key) => containsUnknown(inputs[key]))) return [];
-  let connection: ConnectionOptions;
-  try {
-    connection = resolveConnection(connectionOf(inputs), env.config, env.env);
-  } catch (error) {
-    return [{ property: "host", reason: (error as Error).message }];
-  }
-  const desired = settingsOf(inputs);
-  try {
-    return await withClient(connection, env, async (client) => {
-      const cluster = await client.getCluster();
-      const unsupported = unsupportedSettings(desired, cluster);
-      if (unsupported.length > 0) {
-        return unsupported.map((setting) => ({
-          property: setting.split(".")[0],
-          reason: `cluster ${cluster.name} runs ONTAP ${cluster.version}, which does not have ${setting}`,
-        }));
-      }
-      if (desired.softwareDataEncryption?.conversionEnabled === false) {
-        const live = await client.getSecurity(cluster.parsedVersion);
-        if (live.software_data_encryption?.conversion_enabled === true) {
-          return [{ property: "softwareDataEncryption", reason: `cluster ${cluster.name} is converted: ${irreversibleReason()}` }];
-        }
-      }
-      return [];
-    });
-  } catch (error) {
-    // Point at the argument to fix: credentials for 401, the account for 403, the address otherwise.
-    const status = error instanceof OntapApiError ? error.status : 0;
-    const property = status === 401 ? "password" : status === 403 ? "username" : "host";
-    return [{ property, reason: `cannot check the cluster: ${(error as Error).message}` }];
-  }
 }
 
 /**

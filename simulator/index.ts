@@ -4,21 +4,24 @@
 //
 // One TLS server (one certificate, one secure context) serves every cluster: each port is a plain TCP
 // listener that hands its connections to it, and the local port tells which cluster a request is for.
+// The server asks every client for a certificate (mutual TLS) without requiring one, so that basic
+// authentication keeps working beside certificate authentication, as on a real cluster.
 
 import { randomBytes, randomUUID } from "crypto";
 import { createServer as createHttpsServer } from "https";
 import { Server as NetServer, Socket, createServer as createNetServer } from "net";
 
-import { simulatorCertificate } from "./certificate";
+import { ClientCertificate, ClientCertificateOptions, issueClientCertificate, simulatorCertificate } from "./certificate";
 import { DEFAULT_VERSION, formatVersion, parseVersion } from "./ontapVersion";
 import { Scenario, defaultScenario } from "./scenario";
 import { SecurityStateInit, initialSecurityState } from "./securityState";
-import { Credentials, SimCluster, SimulatedCluster } from "./simCluster";
+import { CertificateLogins, Credentials, Role, SimCluster, SimulatedCluster } from "./simCluster";
 
 export type { FailNextJobs, Scenario } from "./scenario";
 export type { EncryptionState, SecurityState, SecurityStateInit } from "./securityState";
 export type { SecurityPatch } from "./securityPatch";
-export type { RequestLogEntry, SimCluster } from "./simCluster";
+export type { RequestLogEntry, Role, SimCluster } from "./simCluster";
+export type { ClientCertificate, ClientCertificateOptions } from "./certificate";
 export type { JobState, SimJob } from "./simJob";
 export type { OntapError, OntapErrorArgument } from "./ontapError";
 export { KNOWN_VERSIONS } from "./ontapVersion";
@@ -64,6 +67,19 @@ export interface Simulator {
   readOnlyUsername: string;
   /** The read-only user's password, random per simulator. */
   readOnlyPassword: string;
+  /**
+   * PEM of the CA whose client certificates every cluster accepts: on a real cluster, the certificate
+   * installed with `security certificate install -type client-ca -vserver <cluster>`.
+   */
+  clientCaCertificate: string;
+  /**
+   * Lets a client certificate with this common name in, with this role, on every cluster: what
+   * `security login create -user-or-group-name <name> -application http -authentication-method cert
+   * -role <role>` does. A certificate whose name has no such login is answered 401.
+   */
+  createCertificateLogin(commonName: string, role: Role): void;
+  /** Issues a client certificate (signed by the client CA unless told otherwise); see {@link ClientCertificateOptions}. */
+  issueClientCertificate(options: ClientCertificateOptions): Promise<ClientCertificate>;
   /** Stops every cluster: drops open connections, cancels job timers. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -78,6 +94,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     readOnlyUsername: "monitor",
     readOnlyPassword: randomBytes(18).toString("base64url"),
   };
+  const certificateLogins: CertificateLogins = new Map();
   // Built before any port is opened, so bad options throw without leaving listeners behind.
   const blueprints = clusterOptions.map((options, index) => {
     const version = parseVersion(options.version ?? DEFAULT_VERSION);
@@ -93,7 +110,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const byPort = new Map<number, SimulatedCluster>();
   const sockets = new Set<Socket>();
-  const tlsServer = createHttpsServer({ key: certificate.privateKey, cert: certificate.certificate }, (req, res) => {
+  const tlsOptions = {
+    key: certificate.privateKey,
+    cert: certificate.certificate,
+    // Ask for a client certificate and verify it against the client CA, but let the handshake go on
+    // without one, or with one that does not verify: each request is then judged by SimulatedCluster
+    // (see its `authenticate`), which answers 401 to a certificate it cannot accept.
+    requestCert: true,
+    rejectUnauthorized: false,
+    ca: certificate.clientCa.certificate,
+  };
+  const tlsServer = createHttpsServer(tlsOptions, (req, res) => {
     const cluster = byPort.get(req.socket.localPort ?? -1);
     if (cluster === undefined) {
       req.socket.destroy();
@@ -138,6 +165,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           blueprint.security,
           blueprint.scenario,
           credentials,
+          certificateLogins,
         );
         byPort.set(port, cluster);
         clusters[index] = cluster;
@@ -152,6 +180,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     clusters,
     caCertificate: certificate.caCertificate,
     ...credentials,
+    clientCaCertificate: certificate.clientCa.certificate,
+    createCertificateLogin(commonName, role) {
+      if (commonName.trim() === "") throw new Error("ONTAP simulator: a certificate login needs a common name");
+      if (role !== "admin" && role !== "readonly") throw new Error(`ONTAP simulator: role ${JSON.stringify(role)} is not simulated; use admin or readonly`);
+      certificateLogins.set(commonName, role);
+    },
+    issueClientCertificate,
     close,
   };
 }

@@ -3,6 +3,7 @@
 
 import { randomUUID, timingSafeEqual } from "crypto";
 import type { IncomingMessage, ServerResponse } from "http";
+import type { TLSSocket } from "tls";
 
 import {
   OntapFailure,
@@ -46,6 +47,10 @@ export interface RequestLogEntry {
   status: number;
   /** The authenticated user, absent when authentication failed. */
   user?: string;
+  /** How the user authenticated: a password (basic) or a client certificate; absent when authentication failed. */
+  authentication?: "password" | "certificate";
+  /** The scheme of the `Authorization` header sent, e.g. `Basic` (never its credentials); absent when none was sent. */
+  authorizationScheme?: string;
 }
 
 /** A simulated cluster as tests see it. */
@@ -78,6 +83,19 @@ export interface Credentials {
   password: string;
   readOnlyUsername: string;
   readOnlyPassword: string;
+}
+
+/** The roles the simulator knows: `admin` may change settings, `readonly` gets ONTAP's 403 on PATCH. */
+export type Role = "admin" | "readonly";
+
+/** Certificate logins by common name (`security login create ... -authentication-method cert`). */
+export type CertificateLogins = Map<string, Role>;
+
+/** Who a request authenticated as. */
+interface Login {
+  user: string;
+  role: Role;
+  authentication: "password" | "certificate";
 }
 
 interface Answer {
@@ -119,6 +137,7 @@ export class SimulatedCluster implements SimCluster {
     security: SecurityState,
     scenario: Scenario,
     private readonly credentials: Credentials,
+    private readonly certificateLogins: CertificateLogins = new Map(),
   ) {
     this.host = `127.0.0.1:${port}`;
     this.url = `https://${this.host}`;
@@ -156,6 +175,8 @@ export class SimulatedCluster implements SimCluster {
       query: Object.fromEntries(url.searchParams),
       status: 0,
     };
+    const scheme = /^\s*(\S+)/.exec(req.headers.authorization ?? "")?.[1];
+    if (scheme !== undefined) entry.authorizationScheme = scheme;
     this.requests.push(entry);
     let answer: Answer;
     try {
@@ -187,9 +208,10 @@ export class SimulatedCluster implements SimCluster {
   }
 
   private async answer(req: IncomingMessage, url: URL, raw: string, entry: RequestLogEntry): Promise<Answer> {
-    const user = this.authenticate(req.headers.authorization);
-    if (user === undefined) return failure(authenticationFailed());
-    entry.user = user;
+    const login = this.authenticate(req);
+    if (login === undefined) return failure(authenticationFailed());
+    entry.user = login.user;
+    entry.authentication = login.authentication;
     if (this.scenario.serverErrors > 0) {
       this.scenario.serverErrors -= 1;
       return failure(internalError());
@@ -210,7 +232,7 @@ export class SimulatedCluster implements SimCluster {
       if (method === "GET") return this.getSecurity(url.searchParams);
       if (method === "PATCH") {
         if (!atLeast(this.ontapVersion, "9.8.0")) return failure(methodNotAllowed(method, path, `PATCH exists from ONTAP 9.8; this cluster runs ${this.version}`));
-        if (user === this.credentials.readOnlyUsername) return failure(notAuthorized());
+        if (login.role !== "admin") return failure(notAuthorized());
         return this.patchSecurity(url.searchParams, raw);
       }
       return failure(methodNotAllowed(method, path, "only GET and PATCH are allowed"));
@@ -223,8 +245,29 @@ export class SimulatedCluster implements SimCluster {
     return failure(notSimulated(method, path));
   }
 
-  private authenticate(header: string | undefined): string | undefined {
-    const match = /^Basic\s+(.+)$/i.exec(header ?? "");
+  /**
+   * A client certificate, when the client sent one, decides alone: it must chain to the client CA, be
+   * within its validity, and its common name must have a certificate login (ONTAP maps the CN to the
+   * account of that name). Otherwise basic credentials decide.
+   *
+   * A certificate that is unknown, expired or not mapped is answered 401 ("User is not authorized."),
+   * not with a failed handshake. ONTAP does not document which it does. Failing the handshake would
+   * need the TLS layer to require certificates of every client, locking out basic authentication,
+   * which a cluster keeps serving beside certificates; and NetApp's Python client expects a 401 here
+   * (`HostConnection` drops its session on a 401 to a certificate-authenticated request). The
+   * provider handles both answers alike.
+   */
+  private authenticate(req: IncomingMessage): Login | undefined {
+    const socket = req.socket as TLSSocket;
+    const peer = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
+    if (peer !== undefined && peer !== null && Object.keys(peer).length > 0) {
+      if (!socket.authorized) return undefined;
+      const name = peer.subject?.CN;
+      const commonName = Array.isArray(name) ? name[0] : name;
+      const role = commonName === undefined ? undefined : this.certificateLogins.get(commonName);
+      return commonName === undefined || role === undefined ? undefined : { user: commonName, role, authentication: "certificate" };
+    }
+    const match = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? "");
     if (!match) return undefined;
     const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
@@ -232,8 +275,8 @@ export class SimulatedCluster implements SimCluster {
     const username = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     const { username: admin, password: adminPassword, readOnlyUsername, readOnlyPassword } = this.credentials;
-    if (username === admin && sameSecret(password, adminPassword)) return admin;
-    if (username === readOnlyUsername && sameSecret(password, readOnlyPassword)) return readOnlyUsername;
+    if (username === admin && sameSecret(password, adminPassword)) return { user: admin, role: "admin", authentication: "password" };
+    if (username === readOnlyUsername && sameSecret(password, readOnlyPassword)) return { user: readOnlyUsername, role: "readonly", authentication: "password" };
     return undefined;
   }
 

@@ -13,11 +13,16 @@ export {
 } from "./lifecycle/errors";
 export {
   OntapApiError,
+  OntapCertificateError,
   OntapDecodeError,
   OntapError,
+  OntapInvalidHostError,
   OntapJobFailedError,
   OntapJobLostError,
   OntapJobTimeoutError,
   OntapJobUnreachableError,
   OntapNetworkError,
+  OntapNotAppliedError,
+  OntapSecurityError,
+  OntapUnsupportedReleaseError,
 } from "./ontap/errors";

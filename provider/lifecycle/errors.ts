@@ -1,21 +1,17 @@
 /**
- * The errors of the resource's lifecycle: each names the setting, the cluster and what to do.
+ * The errors of the resource's lifecycle: each names the setting, the cluster and what to do. They
+ * belong to the package's one family (`OntapSecurityError`, in `ontap/errors.ts`).
  */
+import { OntapSecurityError } from "../ontap/errors";
 
-/** Base of every lifecycle error. */
-export class ClusterSecurityError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "ClusterSecurityError";
-  }
-}
+/** Base of the lifecycle's errors: what the program, its configuration or its state asks. Never thrown itself. */
+export abstract class ClusterSecurityError extends OntapSecurityError {}
 
 /** Connection settings missing or malformed in inputs, stack config and environment alike. */
 export class ConnectionConfigError extends ClusterSecurityError {
   readonly missing: readonly string[];
   constructor(message: string, missing: readonly string[] = []) {
     super(message);
-    this.name = "ConnectionConfigError";
     this.missing = missing;
   }
 }
@@ -30,7 +26,6 @@ export class UnsupportedSettingError extends ClusterSecurityError {
       `cluster ${cluster} runs ONTAP ${clusterVersion}, which does not have ${settings.join(", ")}: ` +
         `remove ${settings.length === 1 ? "it" : "them"} from the program for this cluster, or upgrade ONTAP. Nothing was changed.`,
     );
-    this.name = "UnsupportedSettingError";
     this.settings = settings;
     this.clusterVersion = clusterVersion;
   }
@@ -44,7 +39,6 @@ export class IrreversibleConversionError extends ClusterSecurityError {
         `softwareDataEncryption.conversionEnabled cannot be set to false. Remove conversionEnabled from the program ` +
         `(or set it to true). Nothing was changed.`,
     );
-    this.name = "IrreversibleConversionError";
   }
 }
 
@@ -57,7 +51,6 @@ export class ClusterIdentityError extends ClusterSecurityError {
       `${host} is cluster ${actual.name} (${actual.uuid}), but this resource manages cluster ${expectedUuid}. ` +
         `To manage another cluster, declare another ClusterSecurity resource; nothing was changed.`,
     );
-    this.name = "ClusterIdentityError";
     this.expectedUuid = expectedUuid;
     this.actualUuid = actual.uuid;
   }
@@ -72,9 +65,9 @@ export class PartialUpdateError extends ClusterSecurityError {
   readonly id: string;
   readonly properties: Record<string, unknown>;
   readonly reasons: string[];
-  constructor(cause: Error, id: string, properties: Record<string, unknown>) {
-    super(`${cause.message} State now records the cluster's actual settings; run 'pulumi up' again to finish.`, { cause });
-    this.name = "PartialUpdateError";
+  /** `advice` says what to do next; the default suits a change that failed and can simply be sent again. */
+  constructor(cause: Error, id: string, properties: Record<string, unknown>, advice = "Run 'pulumi up' again to finish.") {
+    super(`${cause.message} State now records the cluster's actual settings. ${advice}`, { cause });
     this.id = id;
     this.properties = properties;
     this.reasons = [cause.message];

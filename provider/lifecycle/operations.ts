@@ -7,6 +7,7 @@ import { ClusterInfo, OntapClient } from "../ontap/client";
 import { SecurityWire } from "../ontap/codecs";
 import { ConnectionOptions, TransportOptions } from "../ontap/transport";
 import { fipsNeedsReboot } from "../ontap/versions";
+import { adviceFor, withAdvice } from "./advice";
 import { ConfigSource, resolveConnection } from "./connection";
 import { ClusterIdentityError, PartialUpdateError } from "./errors";
 import {
@@ -42,6 +43,8 @@ export async function withClient<T>(connection: ConnectionOptions, env: Lifecycl
   const client = new OntapClient(connection, { ...env.transport, clock: env.clock });
   try {
     return await use(client);
+  } catch (error) {
+    throw withAdvice(error);
   } finally {
     client.close();
   }
@@ -75,7 +78,7 @@ async function converge(client: OntapClient, cluster: ClusterInfo, inputs: Clust
     }
   } catch (error) {
     const actual = await client.getSecurity(version).catch(() => security);
-    throw new PartialUpdateError(error as Error, cluster.uuid, { ...inputs, ...outputsOf(inputs, actual, cluster) });
+    throw new PartialUpdateError(error as Error, cluster.uuid, { ...inputs, ...outputsOf(inputs, actual, cluster) }, adviceFor(error));
   }
   if (plan.fields.includes("fips.enabled") && fipsNeedsReboot(version)) {
     env.log(`ontap: cluster ${cluster.name} runs ONTAP ${cluster.version}: reboot each node for the FIPS change to take effect`);

@@ -5,7 +5,7 @@
 import { Clock, systemClock } from "./clock";
 import { ClusterWire, JobLink, SecurityPatch, SecurityWire } from "./codecs";
 import { decodeOrThrow } from "./decode";
-import { OntapApiError, OntapError, OntapJobFailedError, OntapJobLostError } from "./errors";
+import { OntapApiError, OntapJobFailedError, OntapJobLostError, OntapNotAppliedError, OntapUnsupportedReleaseError } from "./errors";
 import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobs";
 import { patchMismatches } from "./semantics";
 import { ConnectionOptions, OntapTransport, TransportOptions } from "./transport";
@@ -71,9 +71,12 @@ export class OntapClient {
   /** `GET /api/security` with every field this release has (asking for others is a 400). */
   async getSecurity(version: OntapVersion): Promise<SecurityWire> {
     if (!atLeast(version, SECURITY_GET_SINCE)) {
-      throw new OntapError(
-        `${this.baseUrl} runs ONTAP ${formatVersion(version)}, which has no /api/security (it arrived in ${SECURITY_GET_SINCE})`,
-      );
+      throw new OntapUnsupportedReleaseError({
+        url: this.baseUrl,
+        clusterVersion: formatVersion(version),
+        requiredVersion: SECURITY_GET_SINCE,
+        what: "has no /api/security",
+      });
     }
     const response = await this.#transport.request({
       method: "GET",
@@ -93,9 +96,12 @@ export class OntapClient {
    */
   async applySecurity(version: OntapVersion, patch: SecurityPatch, options: ApplyOptions): Promise<ApplyResult> {
     if (!atLeast(version, SECURITY_PATCH_SINCE)) {
-      throw new OntapError(
-        `${this.baseUrl} runs ONTAP ${formatVersion(version)}, which cannot change /api/security (PATCH arrived in ${SECURITY_PATCH_SINCE})`,
-      );
+      throw new OntapUnsupportedReleaseError({
+        url: this.baseUrl,
+        clusterVersion: formatVersion(version),
+        requiredVersion: SECURITY_PATCH_SINCE,
+        what: "cannot change /api/security (PATCH)",
+      });
     }
     const startedAt = this.#clock.now();
     const holdSeconds = Math.max(0, Math.min(MAX_RETURN_TIMEOUT, Math.floor((options.deadline - startedAt) / 1000)));
@@ -139,7 +145,7 @@ export class OntapClient {
     const mismatches = patchMismatches(patch, security);
     if (mismatches.length > 0) {
       if (ref === undefined) {
-        throw new OntapError(`PATCH ${this.baseUrl}/api/security was accepted but the cluster does not show it: ${mismatches.join("; ")}`);
+        throw new OntapNotAppliedError(`${this.baseUrl}/api/security`, mismatches);
       }
       throw new OntapJobLostError(ref.uuid, mismatches);
     }

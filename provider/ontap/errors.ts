@@ -1,21 +1,81 @@
 /**
- * The errors of the ONTAP layer. Each says what failed (method and URL, never credentials), what ONTAP
- * answered (its code, message and target) and, where it helps, what to do next.
+ * The package's error family, rooted here so that the ONTAP layer can use it without knowing Pulumi.
+ *
+ * Every error the package throws is an `OntapSecurityError`. Below it, two abstract layer bases:
+ * `OntapError` for what ONTAP or the network did (this file), `ClusterSecurityError` for what the
+ * program, its configuration or its state asks (`lifecycle/errors.ts`). Only leaf classes are
+ * thrown: the bases are abstract, so `new OntapError(…)` does not compile.
+ *
+ * To add a condition a user must handle: a class extending the layer's base, with context fields
+ * (never a credential), a message that says what happened, and a row in the README's errors table.
+ * Advice about Pulumi (commands, config keys, arguments) is not written here: the lifecycle adds it
+ * with `advise` where it knows what the user was doing.
  */
 
-/** Common base: every error this package throws from talking to ONTAP is an `OntapError`. */
-export class OntapError extends Error {
+/** The root of every error this package throws: catch this to catch them all. */
+export abstract class OntapSecurityError extends Error {
+  #advice: readonly string[] = [];
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "OntapError";
+    this.name = new.target.name;
+  }
+
+  /**
+   * Appends advice to the message and to `advice`, keeping the class and its context fields, so that
+   * an outer layer can say what to do next without hiding what happened.
+   */
+  advise(advice: string): this {
+    const before = this.message;
+    // Read the stack first: V8 formats it from the message on first access.
+    const stack = this.stack;
+    this.message = `${before} ${advice}`;
+    if (stack !== undefined) this.stack = stack.replace(before, this.message);
+    this.#advice = [...this.#advice, advice];
+    return this;
+  }
+
+  /** What the user can do about it, as added by the layer that knows (see `advise`). */
+  get advice(): readonly string[] {
+    return this.#advice;
   }
 }
+
+/** Base of the ONTAP layer's errors: what ONTAP or the network did. Never thrown itself. */
+export abstract class OntapError extends OntapSecurityError {}
 
 /** Where a request went: enough to find it in ONTAP's audit log, never a credential. */
 export interface RequestContext {
   readonly method: string;
   /** The URL without credentials (they travel only in the Authorization header). */
   readonly url: string;
+}
+
+/** The cluster address is not one this package can use (not HTTPS, a path, credentials in it…). */
+export class OntapInvalidHostError extends OntapError {
+  /** The address as given; undefined when it carried credentials, which must never be repeated. */
+  readonly host: string | undefined;
+  constructor(host: string | undefined, problem: string) {
+    super(problem);
+    this.host = host;
+  }
+}
+
+/** The cluster's ONTAP release lacks the endpoint or method needed (GET from 9.7, PATCH from 9.8). */
+export class OntapUnsupportedReleaseError extends OntapError {
+  readonly url: string;
+  /** `9.6.0`. */
+  readonly clusterVersion: string;
+  /** The oldest release that has it. */
+  readonly requiredVersion: string;
+  constructor(details: { url: string; clusterVersion: string; requiredVersion: string; what: string }) {
+    super(
+      `${details.url} runs ONTAP ${details.clusterVersion}, which ${details.what} (it arrived in ${details.requiredVersion})`,
+    );
+    this.url = details.url;
+    this.clusterVersion = details.clusterVersion;
+    this.requiredVersion = details.requiredVersion;
+  }
 }
 
 /** ONTAP answered with an error status (4xx/5xx). */
@@ -35,7 +95,6 @@ export class OntapApiError extends OntapError {
     details: { status: number; code?: string; target?: string; ontapMessage?: string; jobUuid?: string },
   ) {
     super(describeApiError(request, details));
-    this.name = "OntapApiError";
     this.method = request.method;
     this.url = request.url;
     this.status = details.status;
@@ -65,14 +124,15 @@ function describeApiError(
   if (d.target !== undefined) extra.push(`target ${d.target}`);
   if (d.jobUuid !== undefined) extra.push(`job ${d.jobUuid}`);
   if (extra.length > 0) parts.push(` (${extra.join(", ")})`);
-  parts.push(hintFor(d.status));
+  parts.push(meaningOf(d.status));
   return parts.join("");
 }
 
-function hintFor(status: number): string {
+/** What ONTAP means by the statuses a user meets first; how to fix it is the caller's to say. */
+function meaningOf(status: number): string {
   switch (status) {
     case 401:
-      return ". Check the username and password (ontap:username / ontap:password or ONTAP_USERNAME / ONTAP_PASSWORD).";
+      return ". The cluster refused the username and password.";
     case 403:
       return ". The account lacks the role to do this; it needs write access to 'security config' (for example the admin role).";
     default:
@@ -80,28 +140,34 @@ function hintFor(status: number): string {
   }
 }
 
-/** The request never got an HTTP answer: refused, reset, TLS failure, or our own timeout. */
+/** The request never got an HTTP answer: refused, reset, or our own timeout. */
 export class OntapNetworkError extends OntapError {
   readonly method: string;
   readonly url: string;
-  constructor(request: RequestContext, cause: unknown) {
-    super(`${request.method} ${request.url} failed: ${describeCause(cause)}`, { cause });
-    this.name = "OntapNetworkError";
+  constructor(request: RequestContext, cause: unknown, what?: string) {
+    super(`${request.method} ${request.url} failed: ${what ?? describeCause(cause)}`, { cause });
     this.method = request.method;
     this.url = request.url;
   }
 }
 
-function describeCause(cause: unknown): string {
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    const suffix =
-      typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
-        ? ". The cluster's certificate is not trusted: set caCertificate (ontap:caCertificate) to its CA in PEM, or insecure: true to skip verification."
-        : "";
-    return `${cause.message}${suffix}`;
+/** The TLS handshake failed because the cluster's certificate is not trusted. */
+export class OntapCertificateError extends OntapNetworkError {
+  constructor(request: RequestContext, cause: unknown) {
+    super(request, cause, `${describeCause(cause)}. The cluster's certificate is not trusted.`);
   }
-  return String(cause);
+}
+
+/** The error for a request that got no HTTP answer: a certificate refusal has its own class. */
+export function networkErrorOf(request: RequestContext, cause: unknown): OntapNetworkError {
+  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
+    ? new OntapCertificateError(request, cause)
+    : new OntapNetworkError(request, cause);
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** ONTAP answered 2xx with a body that is not the shape this package expects. */
@@ -112,10 +178,21 @@ export class OntapDecodeError extends OntapError {
   readonly problems: readonly string[];
   constructor(request: RequestContext, what: string, problems: readonly string[]) {
     super(`${request.method} ${request.url}: unexpected ${what} from ONTAP: ${problems.join("; ")}`);
-    this.name = "OntapDecodeError";
     this.method = request.method;
     this.url = request.url;
     this.problems = problems;
+  }
+}
+
+/** ONTAP accepted a PATCH without starting a job, yet reading the settings back does not show it. */
+export class OntapNotAppliedError extends OntapError {
+  readonly url: string;
+  /** One line per field the cluster does not show: asked and found. */
+  readonly mismatches: readonly string[];
+  constructor(url: string, mismatches: readonly string[]) {
+    super(`PATCH ${url} was accepted but the cluster does not show it: ${mismatches.join("; ")}`);
+    this.url = url;
+    this.mismatches = mismatches;
   }
 }
 
@@ -129,7 +206,6 @@ export class OntapJobFailedError extends OntapError {
     const what = job.description ?? "the ONTAP job";
     const code = job.code !== undefined ? ` (ONTAP error code ${job.code})` : "";
     super(`${what} failed in job ${job.uuid}: ${job.message ?? "no message"}${code}`);
-    this.name = "OntapJobFailedError";
     this.jobUuid = job.uuid;
     this.code = job.code;
     this.ontapMessage = job.message;
@@ -145,10 +221,8 @@ export class OntapJobTimeoutError extends OntapError {
   constructor(job: { uuid: string; state: string; waitedSeconds: number; url: string }) {
     super(
       `job ${job.uuid} is still ${job.state} on the cluster after ${job.waitedSeconds} s: it was not cancelled ` +
-        `and may still succeed (see ${job.url}). Raise jobTimeoutSeconds for slow operations, and once the ` +
-        `job has ended run 'pulumi refresh' and 'pulumi up' to bring state and cluster together.`,
+        `and may still succeed (see ${job.url}).`,
     );
-    this.name = "OntapJobTimeoutError";
     this.jobUuid = job.uuid;
     this.lastState = job.state;
     this.waitedSeconds = job.waitedSeconds;
@@ -165,9 +239,8 @@ export class OntapJobLostError extends OntapError {
   constructor(jobUuid: string, mismatches: readonly string[]) {
     super(
       `job ${jobUuid} vanished from the cluster before its outcome was seen, and /api/security does not show ` +
-        `the change (${mismatches.join("; ")}). Check the cluster's event log, then run 'pulumi up' again.`,
+        `the change (${mismatches.join("; ")}); the cluster's event log may say why.`,
     );
-    this.name = "OntapJobLostError";
     this.jobUuid = jobUuid;
     this.mismatches = mismatches;
   }
@@ -177,12 +250,9 @@ export class OntapJobLostError extends OntapError {
 export class OntapJobUnreachableError extends OntapError {
   readonly jobUuid: string;
   constructor(jobUuid: string, cause: OntapError) {
-    super(
-      `lost contact with the cluster while waiting for job ${jobUuid}: ${cause.message}. The job may still be ` +
-        `running: once the cluster answers again, run 'pulumi refresh' and 'pulumi up'.`,
-      { cause },
-    );
-    this.name = "OntapJobUnreachableError";
+    super(`lost contact with the cluster while waiting for job ${jobUuid}: ${cause.message}. The job may still be running.`, {
+      cause,
+    });
     this.jobUuid = jobUuid;
   }
 }

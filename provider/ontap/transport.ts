@@ -9,7 +9,7 @@ import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { Clock, systemClock } from "./clock";
 import { ErrorBody, JobLink } from "./codecs";
-import { OntapApiError, OntapError, OntapNetworkError, RequestContext } from "./errors";
+import { OntapApiError, OntapError, OntapInvalidHostError, OntapNetworkError, RequestContext, networkErrorOf } from "./errors";
 
 /** How to reach and authenticate to a cluster. */
 export interface ConnectionOptions {
@@ -57,7 +57,7 @@ export interface OntapResponse {
  */
 export function baseUrlOf(host: string): string {
   const trimmed = host.trim();
-  if (trimmed === "") throw new OntapError("host is empty: give the cluster management name or address");
+  if (trimmed === "") throw new OntapInvalidHostError(host, "host is empty: give the cluster management name or address");
   let candidate = trimmed;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(candidate)) {
     // A bare IPv6 address has several colons and no brackets: bracket it before URL parsing.
@@ -68,16 +68,16 @@ export function baseUrlOf(host: string): string {
   try {
     url = new URL(candidate);
   } catch {
-    throw new OntapError(`host ${JSON.stringify(host)} is not a host name, IP address or https:// URL`);
+    throw new OntapInvalidHostError(host, `host ${JSON.stringify(host)} is not a host name, IP address or https:// URL`);
   }
   if (url.protocol !== "https:") {
-    throw new OntapError(`host ${JSON.stringify(host)} uses ${url.protocol.replace(":", "")}; ONTAP's REST API is served over https only`);
+    throw new OntapInvalidHostError(host, `host ${JSON.stringify(host)} uses ${url.protocol.replace(":", "")}; ONTAP's REST API is served over https only`);
   }
   if (url.username !== "" || url.password !== "") {
-    throw new OntapError("host must not contain credentials: give username and password separately");
+    throw new OntapInvalidHostError(undefined, "host must not contain credentials: give username and password separately");
   }
   if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
-    throw new OntapError(`host ${JSON.stringify(host)} must not have a path or query: give https://name[:port] only`);
+    throw new OntapInvalidHostError(host, `host ${JSON.stringify(host)} must not have a path or query: give https://name[:port] only`);
   }
   return `https://${url.host}`;
 }
@@ -141,7 +141,7 @@ export class OntapTransport {
     return pipe(
       TE.tryCatch(
         () => this.#send(context, request.body, timeoutMs),
-        (cause): OntapError => new OntapNetworkError(context, cause),
+        (cause): OntapError => networkErrorOf(context, cause),
       ),
       TE.chain(({ status, text }) => TE.fromEither(interpret(context, status, text))),
     );

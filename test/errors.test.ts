@@ -1,0 +1,94 @@
+/**
+ * The error family: one root to catch, only leaf classes exported as throwable, and the lifecycle's
+ * Pulumi advice chosen by a table over the ONTAP layer's errors.
+ */
+import test from "ava";
+import * as api from "../provider";
+import { adviceFor, withAdvice } from "../provider/lifecycle/advice";
+import {
+  OntapApiError,
+  OntapCertificateError,
+  OntapDecodeError,
+  OntapJobFailedError,
+  OntapJobLostError,
+  OntapJobTimeoutError,
+  OntapJobUnreachableError,
+  OntapNetworkError,
+  OntapNotAppliedError,
+  OntapSecurityError,
+  networkErrorOf,
+} from "../provider/ontap/errors";
+import { PartialUpdateError } from "../provider/lifecycle/errors";
+
+const request = { method: "GET", url: "https://c1/api/cluster" };
+
+test("every error class the package exports belongs to the one family, and names itself", (t) => {
+  const classes = Object.entries(api).filter(([name]) => name.endsWith("Error"));
+  t.true(classes.length >= 15, `${classes.length} error classes exported`);
+  for (const [name, value] of classes) {
+    const ctor = value as unknown as { prototype: unknown; name: string };
+    t.true(ctor === OntapSecurityError || ctor.prototype instanceof OntapSecurityError, `${name} extends OntapSecurityError`);
+    t.is(ctor.name, name);
+  }
+  const error = new OntapNotAppliedError("https://c1/api/security", ["fips.enabled: asked true, cluster has false"]);
+  t.is(error.name, "OntapNotAppliedError");
+  t.true(error instanceof api.OntapError);
+  t.false(error instanceof api.ClusterSecurityError);
+});
+
+test("a refused certificate is its own kind of network error; other failures stay network errors", (t) => {
+  const certificate = Object.assign(new Error("self-signed certificate in certificate chain"), { code: "SELF_SIGNED_CERT_IN_CHAIN" });
+  const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+  t.true(networkErrorOf(request, certificate) instanceof OntapCertificateError);
+  t.true(networkErrorOf(request, certificate) instanceof OntapNetworkError, "retried and caught as a network error still");
+  t.false(networkErrorOf(request, refused) instanceof OntapCertificateError);
+  t.regex(networkErrorOf(request, certificate).message, /^GET https:\/\/c1\/api\/cluster failed: self-signed .*not trusted\.$/);
+});
+
+const job = { uuid: "j1", state: "running", waitedSeconds: 30, url: "https://c1/api/cluster/jobs/j1" };
+const adviceTable: [string, unknown, RegExp | undefined][] = [
+  ["401", new OntapApiError(request, { status: 401 }), /^Check the username and password \(argument username, config ontap:username or ONTAP_USERNAME; .*ONTAP_PASSWORD\)\.$/],
+  ["403", new OntapApiError(request, { status: 403, code: "6" }), undefined],
+  ["500", new OntapApiError(request, { status: 500 }), undefined],
+  ["untrusted certificate", new OntapCertificateError(request, new Error("unable to verify")), /set caCertificate \(argument caCertificate, config ontap:caCertificate or ONTAP_CA_CERTIFICATE\).*insecure/],
+  ["refused connection", new OntapNetworkError(request, new Error("ECONNREFUSED")), undefined],
+  ["job timeout", new OntapJobTimeoutError(job), /^Raise jobTimeoutSeconds .*'pulumi refresh' and 'pulumi up'/],
+  ["job unreachable", new OntapJobUnreachableError("j1", new OntapNetworkError(request, "reset")), /^Once the cluster answers again, run 'pulumi refresh' and 'pulumi up'\.$/],
+  ["job lost", new OntapJobLostError("j1", ["fips.enabled: asked true, cluster has false"]), /^Run 'pulumi up' again/],
+  ["not applied", new OntapNotAppliedError("https://c1/api/security", ["x"]), /^Run 'pulumi up' again/],
+  ["job failed", new OntapJobFailedError({ uuid: "j1", code: "196608081" }), undefined],
+  ["decode", new OntapDecodeError(request, "ClusterWire", ["uuid: got 1, expected string"]), undefined],
+  ["not ours", new Error("boom"), undefined],
+];
+
+for (const [condition, error, expected] of adviceTable) {
+  test(`advice for ${condition}`, (t) => {
+    const advice = adviceFor(error);
+    if (expected === undefined) t.is(advice, undefined);
+    else t.regex(advice ?? "(none)", expected);
+  });
+}
+
+test("the ONTAP layer's messages say what happened, without Pulumi's words; the lifecycle adds them", (t) => {
+  for (const [, error] of adviceTable) {
+    if (error instanceof OntapSecurityError) t.notRegex(error.message, /[Pp]ulumi|ontap:|ONTAP_|jobTimeoutSeconds|caCertificate/, error.name);
+  }
+  const timeout = new OntapJobTimeoutError(job);
+  const what = timeout.message;
+  t.is(withAdvice(timeout), timeout, "the same error, class and fields kept");
+  t.true(timeout.message.startsWith(`${what} Raise jobTimeoutSeconds`));
+  t.is(timeout.advice.length, 1);
+  t.true((timeout.stack ?? "").includes("Raise jobTimeoutSeconds"), "the stack's first line shows the advice too");
+  t.is(timeout.jobUuid, "j1");
+  const plain = new Error("boom");
+  t.is(withAdvice(plain), plain);
+  t.is(plain.message, "boom");
+});
+
+test("a partial update carries the advice that matches its cause", (t) => {
+  const timeout = new OntapJobTimeoutError(job);
+  const partial = new PartialUpdateError(timeout, "uuid-1", {}, adviceFor(timeout));
+  t.regex(partial.message, /State now records the cluster's actual settings\. Raise jobTimeoutSeconds/);
+  const failed = new PartialUpdateError(new OntapJobFailedError({ uuid: "j1" }), "uuid-1", {}, undefined);
+  t.regex(failed.message, /State now records the cluster's actual settings\. Run 'pulumi up' again to finish\.$/);
+});

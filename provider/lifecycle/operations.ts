@@ -38,7 +38,7 @@ export function defaultEnv(config: ConfigSource | undefined): LifecycleEnv {
   return { config, env: process.env, clock: systemClock, log: (message) => console.log(message) };
 }
 
-/** Runs `use` with a client for the connection, closing it whatever happens. */
+/** Runs `use` with a client for the connection, closing it whatever happens; ONTAP errors leave with Pulumi advice. */
 export async function withClient<T>(connection: ConnectionOptions, env: LifecycleEnv, use: (client: OntapClient) => Promise<T>): Promise<T> {
   const client = new OntapClient(connection, { ...env.transport, clock: env.clock });
   try {

@@ -24,21 +24,41 @@ export interface OntapFailure {
   error: OntapError;
 }
 
-/** Builds an {@link OntapFailure}; `target` is left out of the body when undefined. */
-export function ontapFailure(status: number, code: string, message: string, target?: string): OntapFailure {
+/**
+ * Builds an {@link OntapFailure}; `target` is left out of the body when undefined. `values` are the values
+ * named in the message: they become `arguments` (see {@link errorArgumentsOf}), which the cluster sends only
+ * when its scenario's `errorArguments` is on.
+ */
+export function ontapFailure(status: number, code: string, message: string, target?: string, values: readonly string[] = []): OntapFailure {
   const error: OntapError = { message, code };
   if (target !== undefined) error.target = target;
+  error.arguments = errorArgumentsOf(code, values);
   return { status, error };
+}
+
+/**
+ * The `arguments` of an error: one entry per value named in its message. Simulator choice: the reference
+ * types an argument as `{code, message}` without saying what goes in them; here `message` is the value and
+ * `code` the error's own code.
+ */
+export function errorArgumentsOf(code: string, values: readonly string[]): OntapErrorArgument[] {
+  return values.map((value) => ({ code, message: value }));
+}
+
+/** The error as sent: with `arguments` only when the cluster's scenario asks for them. */
+export function renderError(error: OntapError, withArguments: boolean): OntapError {
+  const { arguments: args, ...rest } = error;
+  return withArguments ? { ...rest, arguments: [...(args ?? [])] } : rest;
 }
 
 /** 400 `262179` "Unexpected argument": an unknown body field, a field this version lacks, a stray query parameter. */
 export function unexpectedArgument(name: string): OntapFailure {
-  return ontapFailure(400, "262179", `Unexpected argument "${name}".`, name);
+  return ontapFailure(400, "262179", `Unexpected argument "${name}".`, name, [name]);
 }
 
 /** 400 `262197`: a value ONTAP refuses for a query parameter such as `fields` or `return_timeout`. */
 export function invalidQueryValue(parameter: string, value: string, allowed: string): OntapFailure {
-  return ontapFailure(400, "262197", `The value "${value}" is invalid for field "${parameter}" (${allowed})`, parameter);
+  return ontapFailure(400, "262197", `The value "${value}" is invalid for field "${parameter}" (${allowed})`, parameter, [value, parameter]);
 }
 
 /**
@@ -46,12 +66,12 @@ export function invalidQueryValue(parameter: string, value: string, allowed: str
  * wording follow ONTAP's general "invalid value for field" errors; the exact code for this endpoint is unconfirmed.
  */
 export function invalidFieldValue(field: string, value: unknown, allowed: string): OntapFailure {
-  return ontapFailure(400, "262185", `"${describe(value)}" is an invalid value for field "${field}" (${allowed})`, field);
+  return ontapFailure(400, "262185", `"${describe(value)}" is an invalid value for field "${field}" (${allowed})`, field, [describe(value), field]);
 }
 
 /** 400 for a body that is not a JSON object. Simulator choice: code `262145`. */
 export function invalidJson(detail: string): OntapFailure {
-  return ontapFailure(400, "262145", `Invalid JSON input: ${detail}`);
+  return ontapFailure(400, "262145", `Invalid JSON input: ${detail}`, undefined, [detail]);
 }
 
 /** 401 for missing or wrong basic-auth credentials. Simulator choice: ONTAP's exact body is unconfirmed. */

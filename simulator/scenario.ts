@@ -1,4 +1,5 @@
-// The switches a test flips to make a simulated cluster misbehave the ways real clusters do.
+// The switches a test flips to make a simulated cluster misbehave the ways real clusters do, and to pick
+// which of the wire forms the ONTAP reference documents the cluster speaks.
 
 /** The next jobs to fail, and how. */
 export interface FailNextJobs {
@@ -29,17 +30,22 @@ export interface Scenario {
   lostJobs: boolean;
   /** A finished job is deleted this long after it ends; its GET then answers 404 code `4`. Default 300000 (ONTAP's 300 s). */
   jobExpiryMs: number;
-  /** Enabling `software_data_encryption.conversion_enabled` fails in the job with `196608081` (data volumes present). */
+  /** Enabling `software_data_encryption.conversion_enabled` fails with `196608081` (data volumes present); where, `preconditionErrors` says. */
   dataVolumesPresent: boolean;
-  /** Enabling conversion fails in the job with `196608082` (MetroCluster in switchover). */
+  /** Enabling conversion fails with `196608082` (MetroCluster in switchover); where, `preconditionErrors` says. */
   metroclusterSwitchover: boolean;
   /**
    * Whether an Onboard or external key manager is configured. Default true; false makes enabling conversion
-   * fail in the job with `196608080` (simulator choice: the code ONTAP uses is unconfirmed).
+   * fail with `196608080` (simulator choice: the code ONTAP uses is unconfirmed); where, `preconditionErrors` says.
    */
   keyManagerConfigured: boolean;
-  /** Enabling FIPS fails in the job with `52559974` (a non-compliant certificate is in use). */
+  /** Enabling FIPS fails with `52559974` (a non-compliant certificate is in use); where, `preconditionErrors` says. */
   fipsNonCompliantCertificate: boolean;
+  /**
+   * Enabling FIPS fails with `52428830` (the configured minimum security strength for certificates is not
+   * compatible with FIPS); checked before `fipsNonCompliantCertificate`. Where it fails, `preconditionErrors` says.
+   */
+  fipsCertificateStrengthTooLow: boolean;
   /** Every PATCH is refused synchronously with 400 `5636142` (not supported in a mixed-release cluster). */
   mixedRelease: boolean;
   /** The next `count` jobs fail with this code and message, applying nothing. Default: none. */
@@ -60,6 +66,36 @@ export interface Scenario {
   serverErrors: number;
   /** Every answer is delayed this long (the work, such as starting a job, happens at once). Default 0. */
   latencyMs: number;
+
+  // Documented forms. Where the ONTAP reference allows more than one wire form, each switch below picks one
+  // for the cluster, so that a client can be tested against every form. The defaults are the forms of the
+  // reference's worked examples and of real traffic.
+
+  /**
+   * Where the preconditions the reference lists as errors of the PATCH itself fail (`52428830`, `52559974`,
+   * `196608081`, `196608082`, and the simulator's `196608080`): `"job"` (default) the PATCH answers 202 and its
+   * job fails, keeping the groups applied before the failing one; `"patch"` the PATCH answers 400 with ONTAP's
+   * error body, links no job, starts none and applies nothing.
+   */
+  preconditionErrors: "job" | "patch";
+  /**
+   * The `job` object of a PATCH answer: `"uuid-and-links"` (default; the reference's worked examples) or `"uuid"`
+   * alone (the reference's `job_link` schema), which leaves a client to build `/api/cluster/jobs/{uuid}` itself.
+   */
+  jobLinkForm: "uuid-and-links" | "uuid";
+  /**
+   * `onboard_key_manager_configurable_status.code` as a JSON integer (default; the newer references) or as a
+   * string of digits (the 9.9.1 reference's example).
+   */
+  okmCodeForm: "integer" | "string";
+  /** Whether `onboard_key_manager_configurable_status.supported` is sent. Default true; the 9.9.1 reference's example leaves it out. */
+  okmSupportedPresent: boolean;
+  /**
+   * Error bodies, synchronous and in jobs, carry `arguments`: one `{code, message}` per value named in the
+   * message (simulator choice: which values, and the error's own code on each). Default false: synchronous
+   * errors have no `arguments`, a job's error has `arguments: []`.
+   */
+  errorArguments: boolean;
 }
 
 /** A scenario with every switch at its default, merged with `overrides`. */
@@ -74,6 +110,7 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     metroclusterSwitchover: false,
     keyManagerConfigured: true,
     fipsNonCompliantCertificate: false,
+    fipsCertificateStrengthTooLow: false,
     mixedRelease: false,
     failNextJobs: undefined,
     failedJobAnswer: "job",
@@ -81,6 +118,11 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     dropConnections: 0,
     serverErrors: 0,
     latencyMs: 0,
+    preconditionErrors: "job",
+    jobLinkForm: "uuid-and-links",
+    okmCodeForm: "integer",
+    okmSupportedPresent: true,
+    errorArguments: false,
     ...overrides,
     ...(overrides.failNextJobs ? { failNextJobs: { ...overrides.failNextJobs } } : {}),
   };

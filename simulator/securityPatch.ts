@@ -73,18 +73,22 @@ export function checkPatchAgainstState(version: OntapVersion, state: SecuritySta
   const fipsAfter = patch.fips?.enabled ?? state.fips?.enabled ?? false;
   const protocols = patch.tls?.protocol_versions;
   if (fipsAfter && protocols !== undefined) {
-    if (protocols.includes("SSLv3")) return ontapFailure(400, "52428817", "SSLv3 is not supported when FIPS is enabled.", "tls.protocol_versions");
-    if (protocols.includes("TLSv1")) return ontapFailure(400, "52428824", "TLSv1 is not supported when FIPS is enabled.", "tls.protocol_versions");
+    if (protocols.includes("SSLv3")) return ontapFailure(400, "52428817", "SSLv3 is not supported when FIPS is enabled.", "tls.protocol_versions", ["SSLv3"]);
+    if (protocols.includes("TLSv1")) return ontapFailure(400, "52428824", "TLSv1 is not supported when FIPS is enabled.", "tls.protocol_versions", ["TLSv1"]);
     if (atLeast(version, "9.11.1") && protocols.includes("TLSv1.1")) {
-      return ontapFailure(400, "52428825", "TLSv1.1 is not supported when FIPS is enabled.", "tls.protocol_versions");
+      // Simulator choice: code 52428825 (the reference lists none for TLSv1.1; FIPS allows only TLSv1.2/1.3 from 9.11.1).
+      return ontapFailure(400, "52428825", "TLSv1.1 is not supported when FIPS is enabled.", "tls.protocol_versions", ["TLSv1.1"]);
     }
   }
   const management = patch.management_protocols;
   if (fipsAfter && (management?.telnet_enabled === true || management?.rsh_enabled === true)) {
     const field = management.telnet_enabled === true ? "management_protocols.telnet_enabled" : "management_protocols.rsh_enabled";
-    return ontapFailure(400, "5636145", "Enabling Telnet or RSH is not supported when cluster security is configured with FIPS mode.", field);
+    // Simulator choice: the reference documents 5636145 for this endpoint without saying what triggers it;
+    // telnet and rsh are the plain-text protocols FIPS mode rules out.
+    return ontapFailure(400, "5636145", "Enabling Telnet or RSH is not supported when cluster security is configured with FIPS mode.", field, [field]);
   }
   if (patch.software_data_encryption?.conversion_enabled === false && state.software_data_encryption?.conversion_enabled === true) {
+    // Simulator choice: code 196608085 and a refusal at all; the reference does not say what disabling does.
     return ontapFailure(
       400,
       "196608085",

@@ -3,6 +3,7 @@
 
 import { OntapFailure, invalidQueryValue } from "./ontapError";
 import { OntapVersion, atLeast } from "./ontapVersion";
+import type { Scenario } from "./scenario";
 
 /** `software_data_encryption.encryption_state` values (9.16.1). */
 export type EncryptionState =
@@ -155,16 +156,29 @@ export function selectFields(version: OntapVersion, fieldsParam: string | undefi
   return selected;
 }
 
-/** Builds the GET body from `state`: only the selected leaves, nested like ONTAP, plus `_links`. */
-export function renderSecurity(state: SecurityState, selected: Set<string>): Record<string, unknown> {
+/** The scenario switches that choose among the documented forms of a GET body. */
+export type SecurityForms = Pick<Scenario, "okmCodeForm" | "okmSupportedPresent">;
+
+const DEFAULT_FORMS: SecurityForms = { okmCodeForm: "integer", okmSupportedPresent: true };
+
+/**
+ * Builds the GET body from `state`: only the selected leaves, nested like ONTAP, plus `_links`, in the
+ * forms `forms` chooses. A field left out by a form is still accepted in `fields=`, as a real cluster
+ * accepts a field it has no value for.
+ */
+export function renderSecurity(state: SecurityState, selected: Set<string>, forms: SecurityForms = DEFAULT_FORMS): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const path of selected) {
     const [group, name] = path.split(".") as [string, string];
     const source = (state as unknown as Record<string, Record<string, unknown> | undefined>)[group];
     if (source === undefined || source[name] === undefined) continue;
+    if (path === "onboard_key_manager_configurable_status.supported" && !forms.okmSupportedPresent) continue;
     const target = (body[group] ??= {}) as Record<string, unknown>;
     const value = source[name];
-    target[name] = Array.isArray(value) ? [...value] : value;
+    target[name] =
+      path === "onboard_key_manager_configurable_status.code" && forms.okmCodeForm === "string" ? String(value)
+      : Array.isArray(value) ? [...value]
+      : value;
   }
   body._links = { self: { href: "/api/security" } };
   return body;

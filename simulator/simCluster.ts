@@ -6,10 +6,12 @@ import type { IncomingMessage, ServerResponse } from "http";
 import type { TLSSocket } from "tls";
 
 import {
+  OntapError,
   OntapFailure,
   apiNotFound,
   authenticationFailed,
   entryDoesNotExist,
+  errorArgumentsOf,
   internalError,
   invalidJson,
   invalidQueryValue,
@@ -17,6 +19,7 @@ import {
   notAuthorized,
   notSimulated,
   ontapFailure,
+  renderError,
   temporarilyLocked,
   unexpectedArgument,
 } from "./ontapError";
@@ -109,6 +112,8 @@ interface PlannedFailure {
   stage: "all" | "fips" | "conversion";
   code: number;
   message: string;
+  /** The values named in the message, for the error's `arguments`. */
+  values: string[];
 }
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -197,7 +202,7 @@ export class SimulatedCluster implements SimCluster {
       return;
     }
     entry.status = answer.status;
-    const text = JSON.stringify(answer.body);
+    const text = JSON.stringify(answer.status >= 400 ? this.inForm(answer.body) : answer.body);
     const headers: Record<string, string | number> = {
       "Content-Type": "application/hal+json",
       "Content-Length": Buffer.byteLength(text),
@@ -205,6 +210,13 @@ export class SimulatedCluster implements SimCluster {
     if (answer.status === 401) headers["WWW-Authenticate"] = 'Basic realm="ONTAP simulator"';
     res.writeHead(answer.status, headers);
     res.end(text);
+  }
+
+  /** An error answer's body in the form the scenario chooses: `arguments` only under `errorArguments`. */
+  private inForm(body: unknown): unknown {
+    if (typeof body !== "object" || body === null || !("error" in body)) return body;
+    const { error, ...rest } = body as { error: OntapError };
+    return { error: renderError(error, this.scenario.errorArguments), ...rest };
   }
 
   private async answer(req: IncomingMessage, url: URL, raw: string, entry: RequestLogEntry): Promise<Answer> {
@@ -314,7 +326,7 @@ export class SimulatedCluster implements SimCluster {
     if (stray) return failure(unexpectedArgument(stray));
     const selected = selectFields(this.ontapVersion, query.get("fields") ?? undefined);
     if (isFailure(selected)) return failure(selected);
-    return { status: 200, body: renderSecurity(this.security, selected) };
+    return { status: 200, body: renderSecurity(this.security, selected, this.scenario) };
   }
 
   private getJob(uuid: string, query: URLSearchParams): Answer {
@@ -322,14 +334,20 @@ export class SimulatedCluster implements SimCluster {
     if (stray) return failure(unexpectedArgument(stray));
     const job = this.jobs.get(uuid);
     if (job === undefined || job.lost) return failure(entryDoesNotExist());
-    const body = renderJob(job, query.get("fields") ?? undefined);
+    const body = renderJob(job, query.get("fields") ?? undefined, this.scenario.errorArguments);
     if (isFailure(body)) return failure(body);
     return { status: 200, body };
   }
 
   private async patchSecurity(query: URLSearchParams, raw: string): Promise<Answer> {
-    const stray = strayParameter(query, ["return_timeout"]);
+    const stray = strayParameter(query, ["return_timeout", "return_records"]);
     if (stray) return failure(unexpectedArgument(stray));
+    // `return_records` is documented for this PATCH (9.8, 9.9.1). Simulator choice: accepted as true or false
+    // on every release with PATCH, and ignored: the answer of a PATCH of this singleton has no records.
+    const returnRecords = query.get("return_records");
+    if (returnRecords !== null && returnRecords !== "true" && returnRecords !== "false") {
+      return failure(invalidQueryValue("return_records", returnRecords, "<true|false>"));
+    }
     const timeoutText = query.get("return_timeout");
     let returnTimeoutSeconds = 0;
     if (timeoutText !== null) {
@@ -351,13 +369,19 @@ export class SimulatedCluster implements SimCluster {
     }
     const refused = checkPatchAgainstState(this.ontapVersion, this.security, patch);
     if (refused) return failure(refused);
+    if (this.scenario.preconditionErrors === "patch") {
+      const unmet = this.unmetPrecondition(patch);
+      // Simulator choice: HTTP 400 and no `target`; the reference lists these codes for the PATCH without a status.
+      if (unmet) return failure(ontapFailure(400, String(unmet.code), unmet.message, undefined, unmet.values));
+    }
 
     const job = this.startJob(patch);
     if (returnTimeoutSeconds > 0 && !isTerminal(job.state)) await this.waitForJob(job.uuid, returnTimeoutSeconds * 1000);
-    const link = { job: jobLink(job.uuid) };
+    const link = { job: jobLink(job.uuid, this.scenario.jobLinkForm) };
     if (job.state === "success") return { status: 200, body: link };
-    if (job.state === "failure" && this.scenario.failedJobAnswer === "error") {
-      return { status: 400, body: { error: { message: job.message, code: String(job.code) }, ...link } };
+    if (job.state === "failure" && this.scenario.failedJobAnswer === "error" && job.error) {
+      // Simulator choice: status 400 for a job that failed within return_timeout, with the job link kept.
+      return { status: 400, body: { error: { message: job.error.message, code: job.error.code, arguments: job.error.arguments }, ...link } };
     }
     return { status: 202, body: link };
   }
@@ -413,41 +437,51 @@ export class SimulatedCluster implements SimCluster {
 
   /** Decides, from the scenario and the settings when the job starts, whether and where it fails. */
   private planFailure(patch: SecurityPatch): PlannedFailure | undefined {
-    const scenario = this.scenario;
-    const next = scenario.failNextJobs;
+    const next = this.scenario.failNextJobs;
     if (next && next.count > 0) {
       next.count -= 1;
-      return { stage: "all", code: next.code, message: next.message };
+      return { stage: "all", code: next.code, message: next.message, values: [] };
     }
-    if (patch.fips?.enabled === true && this.security.fips?.enabled !== true && scenario.fipsNonCompliantCertificate) {
-      return {
-        stage: "fips",
-        code: 52559974,
-        message: `Cannot enable FIPS mode: the certificate used by the cluster "${this.name}" is not FIPS-compliant. Install a FIPS-compliant certificate, and then try the operation again.`,
-      };
+    return this.unmetPrecondition(patch);
+  }
+
+  /** The first precondition of `patch` that the scenario and the current settings leave unmet, if any. */
+  private unmetPrecondition(patch: SecurityPatch): PlannedFailure | undefined {
+    const scenario = this.scenario;
+    if (patch.fips?.enabled === true && this.security.fips?.enabled !== true) {
+      if (scenario.fipsCertificateStrengthTooLow) {
+        return {
+          stage: "fips",
+          code: 52428830,
+          message: "Cannot enable FIPS mode: the minimum security strength configured for certificates is not compatible with FIPS. Raise the minimum security strength, and then try the operation again.",
+          values: [],
+        };
+      }
+      if (scenario.fipsNonCompliantCertificate) {
+        return {
+          stage: "fips",
+          code: 52559974,
+          message: `Cannot enable FIPS mode: the certificate used by the cluster "${this.name}" is not FIPS-compliant. Install a FIPS-compliant certificate, and then try the operation again.`,
+          values: [this.name],
+        };
+      }
     }
     if (patch.software_data_encryption?.conversion_enabled === true && this.security.software_data_encryption?.conversion_enabled !== true) {
+      const failed = (code: number, reason: string): PlannedFailure => ({
+        stage: "conversion",
+        code,
+        message: `Failed to enable software data encryption conversion. Reason: ${reason}`,
+        values: [reason],
+      });
       // Simulator choice: 196608080 for "no key manager"; ONTAP's code for this precondition is unconfirmed.
       if (!scenario.keyManagerConfigured) {
-        return {
-          stage: "conversion",
-          code: 196608080,
-          message: "Failed to enable software data encryption conversion. Reason: No key manager is configured on the cluster. Configure the Onboard Key Manager or an external key manager, and then try the operation again.",
-        };
+        return failed(196608080, "No key manager is configured on the cluster. Configure the Onboard Key Manager or an external key manager, and then try the operation again.");
       }
       if (scenario.dataVolumesPresent) {
-        return {
-          stage: "conversion",
-          code: 196608081,
-          message: "Failed to enable software data encryption conversion. Reason: Data volumes are present in the aggregates of the cluster. Conversion is supported only when the aggregates are empty or contain only metadata volumes.",
-        };
+        return failed(196608081, "Data volumes are present in the aggregates of the cluster. Conversion is supported only when the aggregates are empty or contain only metadata volumes.");
       }
       if (scenario.metroclusterSwitchover) {
-        return {
-          stage: "conversion",
-          code: 196608082,
-          message: "Failed to enable software data encryption conversion. Reason: The MetroCluster configuration is in switchover state. Perform a switchback, and then try the operation again.",
-        };
+        return failed(196608082, "The MetroCluster configuration is in switchover state. Perform a switchback, and then try the operation again.");
       }
     }
     return undefined;
@@ -472,7 +506,7 @@ export class SimulatedCluster implements SimCluster {
       job.state = "failure";
       job.message = planned.message;
       job.code = planned.code;
-      job.error = { code: String(planned.code), message: planned.message, arguments: [] };
+      job.error = { code: String(planned.code), message: planned.message, arguments: errorArgumentsOf(String(planned.code), planned.values) };
     } else {
       job.state = "success";
       job.message = "success";

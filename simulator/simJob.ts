@@ -1,6 +1,7 @@
 // A simulated ONTAP job and its wire shape (`GET /api/cluster/jobs/{uuid}`).
 
 import { OntapErrorArgument, OntapFailure, invalidQueryValue } from "./ontapError";
+import type { Scenario } from "./scenario";
 import { SecurityPatch } from "./securityPatch";
 
 /** ONTAP job states. `paused` is not terminal; `success` and `failure` are. */
@@ -34,9 +35,9 @@ export function jobHref(uuid: string): string {
   return `/api/cluster/jobs/${uuid}`;
 }
 
-/** The `job` object a PATCH answers with. */
-export function jobLink(uuid: string): { uuid: string; _links: { self: { href: string } } } {
-  return { uuid, _links: { self: { href: jobHref(uuid) } } };
+/** The `job` object a PATCH answers with, in the form `form` chooses (see `Scenario.jobLinkForm`). */
+export function jobLink(uuid: string, form: Scenario["jobLinkForm"] = "uuid-and-links"): { uuid: string; _links?: { self: { href: string } } } {
+  return form === "uuid" ? { uuid } : { uuid, _links: { self: { href: jobHref(uuid) } } };
 }
 
 /** True for `success` and `failure`. */
@@ -49,9 +50,10 @@ type JobField = (typeof JOB_FIELDS)[number];
 
 /**
  * The job's JSON, restricted to `fields=` when given (`*`, `**`, names, or `error.*` sub-fields select the
- * whole error). `uuid` and `_links` are always included; an unknown field is 400 `262197`.
+ * whole error). `uuid` and `_links` are always included; an unknown field is 400 `262197`. The error's
+ * `arguments` are listed only `withArguments` (the scenario's `errorArguments`), else sent empty.
  */
-export function renderJob(job: SimJob, fieldsParam: string | undefined): Record<string, unknown> | OntapFailure {
+export function renderJob(job: SimJob, fieldsParam: string | undefined, withArguments = false): Record<string, unknown> | OntapFailure {
   let selected: Set<JobField>;
   if (fieldsParam === undefined) {
     selected = new Set(JOB_FIELDS);
@@ -77,7 +79,7 @@ export function renderJob(job: SimJob, fieldsParam: string | undefined): Record<
     state: job.state,
     message: job.message,
     code: job.code,
-    error: job.error ? { ...job.error, arguments: [...job.error.arguments] } : undefined,
+    error: job.error ? { ...job.error, arguments: withArguments ? job.error.arguments.map((argument) => ({ ...argument })) : [] } : undefined,
     start_time: ontapTimestamp(job.startTime),
     end_time: job.endTime ? ontapTimestamp(job.endTime) : undefined,
   };

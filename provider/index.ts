@@ -14,6 +14,7 @@ export {
 export {
   OntapApiError,
   OntapCertificateError,
+  OntapDeadlineError,
   OntapDecodeError,
   OntapError,
   OntapInvalidHostError,
@@ -23,6 +24,8 @@ export {
   OntapJobUnreachableError,
   OntapNetworkError,
   OntapNotAppliedError,
+  OntapRedirectError,
+  OntapResponseTooLargeError,
   OntapSecurityError,
   OntapUnsupportedReleaseError,
 } from "./ontap/errors";

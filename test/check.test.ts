@@ -11,7 +11,7 @@ const rejected: [string, Record<string, unknown>, string, RegExp][] = [
   ["a group that is not an object", { managementProtocols: true }, "managementProtocols", /^managementProtocols is true; expected \{ rshEnabled\?: boolean, telnetEnabled\?: boolean \}$/],
   ["an http:// host", { host: "http://cluster1" }, "host", /uses http; ONTAP's REST API is served over https only/],
   ["a host with a path", { host: "https://cluster1/api" }, "host", /must not have a path/],
-  ["a host with credentials", { host: "https://admin:pw@cluster1" }, "host", /must not contain credentials/],
+  ["a host with credentials", { host: "https://admin:pw@cluster1" }, "host", /contains credentials \(text before an @\); give username and password separately/],
   ["an empty username", { username: " " }, "username", /username is empty/],
   ["a CA that is not PEM", { caCertificate: "abc" }, "caCertificate", /PEM text/],
   ["a fractional job timeout", { jobTimeoutSeconds: 1.5 }, "jobTimeoutSeconds", /jobTimeoutSeconds is 1.5; allowed: a whole number of seconds from 1 to 604800/],

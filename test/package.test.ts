@@ -38,6 +38,9 @@ test("the package loads by name with ClusterSecurity and every error class", (t)
     "OntapJobTimeoutError",
     "OntapJobLostError",
     "OntapJobUnreachableError",
+    "OntapRedirectError",
+    "OntapResponseTooLargeError",
+    "OntapDeadlineError",
   ]) {
     t.is(typeof main[name], "function", name);
   }

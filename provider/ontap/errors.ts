@@ -53,7 +53,7 @@ export interface RequestContext {
 
 /** The cluster address is not one this package can use (not HTTPS, a path, credentials in it…). */
 export class OntapInvalidHostError extends OntapError {
-  /** The address as given; undefined when it carried credentials, which must never be repeated. */
+  /** The address as given, with anything that could be a credential redacted (see `redactHost`). */
   readonly host: string | undefined;
   constructor(host: string | undefined, problem: string) {
     super(problem);
@@ -89,10 +89,12 @@ export class OntapApiError extends OntapError {
   readonly ontapMessage: string | undefined;
   /** The job ONTAP started despite the error, when the body links one. */
   readonly jobUuid: string | undefined;
+  /** The pause a 429 or 503 asked for (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     request: RequestContext,
-    details: { status: number; code?: string; target?: string; ontapMessage?: string; jobUuid?: string },
+    details: { status: number; code?: string; target?: string; ontapMessage?: string; jobUuid?: string; retryAfterMs?: number },
   ) {
     super(describeApiError(request, details));
     this.method = request.method;
@@ -102,6 +104,7 @@ export class OntapApiError extends OntapError {
     this.target = details.target;
     this.ontapMessage = details.ontapMessage;
     this.jobUuid = details.jobUuid;
+    this.retryAfterMs = details.retryAfterMs;
   }
 
   /** True for errors that a later identical request may not hit: lock contention and server faults. */
@@ -115,7 +118,7 @@ export const CONFIG_LOCKED_CODE = "2621573";
 
 function describeApiError(
   request: RequestContext,
-  d: { status: number; code?: string; target?: string; ontapMessage?: string; jobUuid?: string },
+  d: { status: number; code?: string; target?: string; ontapMessage?: string; jobUuid?: string; retryAfterMs?: number },
 ): string {
   const parts = [`${request.method} ${request.url} failed with HTTP ${d.status}`];
   if (d.ontapMessage !== undefined) parts.push(`: ${d.ontapMessage}`);
@@ -123,6 +126,7 @@ function describeApiError(
   if (d.code !== undefined) extra.push(`ONTAP error code ${d.code}`);
   if (d.target !== undefined) extra.push(`target ${d.target}`);
   if (d.jobUuid !== undefined) extra.push(`job ${d.jobUuid}`);
+  if (d.retryAfterMs !== undefined) extra.push(`asked to retry after ${Math.ceil(d.retryAfterMs / 1000)} s`);
   if (extra.length > 0) parts.push(` (${extra.join(", ")})`);
   parts.push(meaningOf(d.status));
   return parts.join("");
@@ -140,34 +144,110 @@ function meaningOf(status: number): string {
   }
 }
 
-/** The request never got an HTTP answer: refused, reset, or our own timeout. */
+/** The request never got a whole HTTP answer: refused, reset, cut short, too slow, or a TLS failure. */
 export class OntapNetworkError extends OntapError {
   readonly method: string;
   readonly url: string;
-  constructor(request: RequestContext, cause: unknown, what?: string) {
+  /** False when sending again cannot help (a certificate the client will never trust). */
+  readonly retryable: boolean;
+  constructor(request: RequestContext, cause: unknown, what?: string, retryable = true) {
     super(`${request.method} ${request.url} failed: ${what ?? describeCause(cause)}`, { cause });
     this.method = request.method;
     this.url = request.url;
+    this.retryable = retryable;
   }
 }
 
-/** The TLS handshake failed because the cluster's certificate is not trusted. */
+/**
+ * The TLS handshake failed on the cluster's certificate (untrusted, wrong name, expired). Never
+ * retried: the next attempt meets the same certificate.
+ */
 export class OntapCertificateError extends OntapNetworkError {
-  constructor(request: RequestContext, cause: unknown) {
-    super(request, cause, `${describeCause(cause)}. The cluster's certificate is not trusted.`);
+  /** Node's code for the failure, e.g. `SELF_SIGNED_CERT_IN_CHAIN`, `ERR_TLS_CERT_ALTNAME_INVALID`, `CERT_HAS_EXPIRED`. */
+  readonly tlsCode: string;
+  constructor(request: RequestContext, cause: unknown, tlsCode: string = tlsCodeOf(cause) ?? "unknown") {
+    super(request, cause, `${describeCause(cause)}. The cluster's certificate is not trusted.`, false);
+    this.tlsCode = tlsCode;
   }
+}
+
+/** Node's TLS verification code in an error or its causes: the certificate, not the network, is the problem. */
+export function tlsCodeOf(cause: unknown): string | undefined {
+  let current = cause;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** The error for a request that got no HTTP answer: a certificate refusal has its own class. */
 export function networkErrorOf(request: RequestContext, cause: unknown): OntapNetworkError {
-  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
-  return typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
-    ? new OntapCertificateError(request, cause)
-    : new OntapNetworkError(request, cause);
+  const tls = tlsCodeOf(cause);
+  return tls !== undefined ? new OntapCertificateError(request, cause, tls) : new OntapNetworkError(request, cause);
 }
 
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * The server answered with a redirect (3xx). ONTAP's REST API never redirects, so whoever answered is
+ * not the cluster's API (a proxy, a load balancer, an impostor): the redirect is not followed, and
+ * nothing (least of all the Authorization header) is sent to where it points.
+ */
+export class OntapRedirectError extends OntapError {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  /** Where the redirect pointed, userinfo redacted; undefined when the answer had no Location. */
+  readonly location: string | undefined;
+  constructor(request: RequestContext, status: number, location: string | undefined) {
+    super(
+      `${request.method} ${request.url} answered HTTP ${status}, a redirect to ${location === undefined ? "(no Location header)" : JSON.stringify(location)}. ` +
+        `ONTAP's REST API never redirects, so this is not the cluster's API answering; the redirect was not followed and nothing was sent there.`,
+    );
+    this.method = request.method;
+    this.url = request.url;
+    this.status = status;
+    this.location = location;
+  }
+}
+
+/** The answer was larger than any `/api/security` or job answer can be: not read further, not retried. */
+export class OntapResponseTooLargeError extends OntapError {
+  readonly method: string;
+  readonly url: string;
+  readonly limitBytes: number;
+  constructor(request: RequestContext, limitBytes: number) {
+    super(`${request.method} ${request.url} answered more than ${limitBytes} bytes; ONTAP's answers here are a few kilobytes, so reading stopped.`);
+    this.method = request.method;
+    this.url = request.url;
+    this.limitBytes = limitBytes;
+  }
+}
+
+/**
+ * The operation's time ran out: a request was in flight (or a retry was due) when its deadline came.
+ * For a job poll, `jobUuid` names the job, which was not cancelled and may still end either way.
+ */
+export class OntapDeadlineError extends OntapError {
+  readonly method: string;
+  readonly url: string;
+  /** The job whose poll was in flight, if any. */
+  readonly jobUuid: string | undefined;
+  /** Seconds from the operation's first request to the deadline. */
+  readonly budgetSeconds: number | undefined;
+  constructor(request: RequestContext, what: string, details: { jobUuid?: string; budgetSeconds?: number; cause?: unknown }) {
+    const budget = details.budgetSeconds === undefined ? "" : ` (${details.budgetSeconds} s after the operation began)`;
+    const job = details.jobUuid === undefined ? "" : ` Job ${details.jobUuid} was not cancelled and may still end either way.`;
+    super(`the operation's deadline passed${budget} while ${what}: ${request.method} ${request.url}.${job}`, { cause: details.cause });
+    this.method = request.method;
+    this.url = request.url;
+    this.jobUuid = details.jobUuid;
+    this.budgetSeconds = details.budgetSeconds;
+  }
 }
 
 /** ONTAP answered 2xx with a body that is not the shape this package expects. */

@@ -1,7 +1,9 @@
 /**
- * HTTPS to one ONTAP cluster: base URL, authentication, TLS trust, JSON, error bodies and bounded
- * retries of transient failures. Knows nothing of `/api/security` or of Pulumi.
+ * HTTPS to one ONTAP cluster: base URL, authentication, TLS trust, JSON, error bodies, bounded retries
+ * of what may heal, and the guards of a hostile network: no redirect followed, answers capped in size
+ * and time, bodies cut short noticed, one deadline over every request of an operation. Knows nothing of `/api/security` or of Pulumi.
  */
+import type { ClientRequest, IncomingMessage } from "http";
 import * as https from "https";
 import fetch, { Response } from "node-fetch";
 import * as TE from "fp-ts/TaskEither";
@@ -9,7 +11,18 @@ import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { Clock, systemClock } from "./clock";
 import { ErrorBody, JobLink } from "./codecs";
-import { OntapApiError, OntapError, OntapInvalidHostError, OntapNetworkError, RequestContext, networkErrorOf } from "./errors";
+import {
+  OntapApiError,
+  OntapDeadlineError,
+  OntapError,
+  OntapNetworkError,
+  OntapInvalidHostError,
+  OntapRedirectError,
+  OntapResponseTooLargeError,
+  RequestContext,
+  networkErrorOf,
+} from "./errors";
+import { quoteServerText, redactHost } from "./redact";
 
 /** How to reach and authenticate to a cluster. */
 export interface ConnectionOptions {
@@ -25,12 +38,21 @@ export interface ConnectionOptions {
 
 /** Tuning of the transport; every field has a default suited to a production cluster. */
 export interface TransportOptions {
-  /** Attempts for a request that fails transiently (dropped connection, 5xx, configuration lock). Default 4. */
+  /** Attempts for a request that fails transiently (dropped connection, 5xx, 429, configuration lock). Default 4. */
   readonly attempts?: number;
   /** First pause between attempts; doubles each time. Default 500 ms. */
   readonly retryDelayMs?: number;
-  /** Time allowed for one HTTP exchange, on top of any `return_timeout` the server was asked to hold. Default 60 s. */
+  /** Time allowed for the answer's status and headers, on top of any `return_timeout` the server was asked to hold. Default 60 s. */
   readonly requestTimeoutMs?: number;
+  /** Time allowed to read an answer's body once its headers arrived: a body that drips is a network fault. Default 15 s. */
+  readonly bodyTimeoutMs?: number;
+  /** Largest answer read, in bytes; `/api/security` and job answers are a few KB. Default 4 MiB. */
+  readonly maxResponseBytes?: number;
+  /**
+   * When the whole operation must be over, in the clock's milliseconds. Every request's own bound is
+   * cut to the time left, and no retry or pause runs past it. Default: none (each request keeps its bounds).
+   */
+  readonly deadline?: number;
   readonly clock?: Clock;
 }
 
@@ -42,6 +64,13 @@ export interface OntapRequest {
   readonly body?: unknown;
   /** Seconds the server was asked to hold the request (`return_timeout`): extends the client timeout. */
   readonly holdSeconds?: number;
+  /**
+   * Whether the request is sent again after a network failure (no answer, connection reset, body cut).
+   * Default true. A mutation whose answer was lost may have been carried out: its caller can set false
+   * and find out from the cluster instead. Answers that say nothing was done (429, 5xx, lock) are
+   * retried either way.
+   */
+  readonly resendAfterNetworkError?: boolean;
 }
 
 /** A 2xx answer. */
@@ -51,13 +80,23 @@ export interface OntapResponse {
   readonly request: RequestContext;
 }
 
+/** Default cap of an answer's size: far above any ONTAP answer this package reads, far below harm. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
 /**
  * Normalizes the `host` argument to a base URL. Only HTTPS is accepted: ONTAP serves its REST API over
- * HTTPS alone, and basic credentials must never travel in clear text.
+ * HTTPS alone, and basic credentials must never travel in clear text. Every message quotes the value
+ * through `redactHost`, so a credential written into it is never echoed, whatever else is wrong.
  */
 export function baseUrlOf(host: string): string {
   const trimmed = host.trim();
   if (trimmed === "") throw new OntapInvalidHostError(host, "host is empty: give the cluster management name or address");
+  const redacted = redactHost(trimmed);
+  const quoted = JSON.stringify(redacted);
+  // Checked on the text first: a password holding `#`, `/` or `?` makes URL parsing stop before the `@`.
+  if (trimmed.includes("@")) {
+    throw new OntapInvalidHostError(redacted, `host ${quoted} contains credentials (text before an @); give username and password separately`);
+  }
   let candidate = trimmed;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(candidate)) {
     // A bare IPv6 address has several colons and no brackets: bracket it before URL parsing.
@@ -68,34 +107,71 @@ export function baseUrlOf(host: string): string {
   try {
     url = new URL(candidate);
   } catch {
-    throw new OntapInvalidHostError(host, `host ${JSON.stringify(host)} is not a host name, IP address or https:// URL`);
+    throw new OntapInvalidHostError(redacted, `host ${quoted} is not a host name, IP address or https:// URL (with an optional port from 1 to 65535)`);
   }
   if (url.protocol !== "https:") {
-    throw new OntapInvalidHostError(host, `host ${JSON.stringify(host)} uses ${url.protocol.replace(":", "")}; ONTAP's REST API is served over https only`);
+    throw new OntapInvalidHostError(redacted, `host ${quoted} uses ${url.protocol.replace(":", "")}; ONTAP's REST API is served over https only`);
   }
   if (url.username !== "" || url.password !== "") {
-    throw new OntapInvalidHostError(undefined, "host must not contain credentials: give username and password separately");
+    throw new OntapInvalidHostError(redacted, "host must not contain credentials: give username and password separately");
   }
   if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
-    throw new OntapInvalidHostError(host, `host ${JSON.stringify(host)} must not have a path or query: give https://name[:port] only`);
+    throw new OntapInvalidHostError(redacted, `host ${quoted} must not have a path or query: give https://name[:port] only`);
   }
+  if (url.port === "0") throw new OntapInvalidHostError(redacted, `host ${quoted} has port 0; allowed: 1 to 65535`);
   return `https://${url.host}`;
+}
+
+/** Calls `watch` when a response's connection closes before its whole body arrived. */
+type CutWatcher = () => void;
+
+/**
+ * An agent that notices bodies cut short. node-fetch 2 pipes the raw response into its own stream and
+ * drops the raw stream's "aborted" close, so a body shorter than its Content-Length would hang until a
+ * timeout. `addRequest` is where Node hands the agent each request; fetch calls it synchronously, so
+ * the watcher set just before a fetch belongs to that fetch.
+ */
+class CutAwareAgent extends https.Agent {
+  nextWatcher: CutWatcher | undefined;
+  constructor(options: https.AgentOptions) {
+    super(options);
+    const base = (this as unknown as { addRequest: (req: ClientRequest, options: unknown) => void }).addRequest.bind(this);
+    (this as unknown as { addRequest: (req: ClientRequest, options: unknown) => void }).addRequest = (req, requestOptions) => {
+      const watcher = this.nextWatcher;
+      this.nextWatcher = undefined;
+      if (watcher !== undefined) {
+        req.once("response", (res: IncomingMessage) => res.once("close", () => (res.complete ? undefined : watcher())));
+      }
+      base(req, requestOptions);
+    };
+  }
+}
+
+interface RawAnswer {
+  status: number;
+  text: string;
+  location: string | null;
+  retryAfter: string | null;
 }
 
 /** Talks HTTPS to one cluster. Create one per cluster and operation; `close()` frees its sockets. */
 export class OntapTransport {
   readonly baseUrl: string;
   readonly #authorization: string;
-  readonly #agent: https.Agent;
+  readonly #agent: CutAwareAgent;
   readonly #attempts: number;
   readonly #retryDelayMs: number;
   readonly #requestTimeoutMs: number;
+  readonly #bodyTimeoutMs: number;
+  readonly #maxResponseBytes: number;
   readonly #clock: Clock;
+  readonly #createdAt: number;
+  #deadline: number | undefined;
 
   constructor(connection: ConnectionOptions, options: TransportOptions = {}) {
     this.baseUrl = baseUrlOf(connection.host);
     this.#authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString("base64")}`;
-    this.#agent = new https.Agent({
+    this.#agent = new CutAwareAgent({
       keepAlive: true,
       maxSockets: 4,
       rejectUnauthorized: connection.insecure !== true,
@@ -104,7 +180,24 @@ export class OntapTransport {
     this.#attempts = Math.max(1, options.attempts ?? 4);
     this.#retryDelayMs = options.retryDelayMs ?? 500;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.#bodyTimeoutMs = options.bodyTimeoutMs ?? 15_000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#clock = options.clock ?? systemClock;
+    this.#createdAt = this.#clock.now();
+    this.#deadline = options.deadline;
+  }
+
+  /** When the operation must be over (clock milliseconds), if bounded. */
+  get deadline(): number | undefined {
+    return this.#deadline;
+  }
+
+  /**
+   * Moves the deadline: a caller that must still look at the cluster after the operation's time ran
+   * out (to record what it has) gives itself a short grace this way.
+   */
+  setDeadline(deadline: number | undefined): void {
+    this.#deadline = deadline;
   }
 
   /** The URL of a request, as errors show it (no credentials ever appear in it). */
@@ -114,18 +207,23 @@ export class OntapTransport {
   }
 
   /**
-   * Sends a request, retrying transient failures a bounded number of times with doubling pauses.
-   * Resolves with 2xx answers; rejects with `OntapApiError` (4xx/5xx) or `OntapNetworkError`.
-   * PATCH is retried too: ONTAP's PATCH sets absolute values, so repeating it is harmless.
+   * Sends a request, retrying what may heal (see {@link shouldRetry}) a bounded number of times with
+   * doubling pauses, or the pause the server asked for (`Retry-After`), never past the deadline.
+   * Resolves with 2xx answers; rejects with a typed `OntapError`.
    */
   async request(request: OntapRequest): Promise<OntapResponse> {
     let lastError: OntapError | undefined;
     for (let attempt = 1; attempt <= this.#attempts; attempt++) {
-      const outcome = await this.#once(request)();
+      const left = this.#timeLeft();
+      if (left <= 0) throw this.#deadlineError(request, lastError === undefined ? "about to send" : `about to send again after: ${lastError.message}`, lastError);
+      const outcome = await this.#once(request, left)();
       if (E.isRight(outcome)) return outcome.right;
       lastError = outcome.left;
-      if (!isTransient(lastError) || attempt === this.#attempts) break;
-      await this.#clock.sleep(this.#retryDelayMs * 2 ** (attempt - 1));
+      if (!shouldRetry(lastError, request) || attempt === this.#attempts) break;
+      const pause = Math.max(this.#retryDelayMs * 2 ** (attempt - 1), lastError instanceof OntapApiError ? lastError.retryAfterMs ?? 0 : 0);
+      // A pause that would end past the deadline is not taken: the last error is the better report.
+      if (pause >= this.#timeLeft()) break;
+      await this.#clock.sleep(pause);
     }
     throw lastError;
   }
@@ -135,21 +233,46 @@ export class OntapTransport {
     this.#agent.destroy();
   }
 
-  #once(request: OntapRequest): TE.TaskEither<OntapError, OntapResponse> {
+  #timeLeft(): number {
+    return this.#deadline === undefined ? Number.POSITIVE_INFINITY : this.#deadline - this.#clock.now();
+  }
+
+  #deadlineError(request: OntapRequest, what: string, cause?: unknown): OntapDeadlineError {
     const context: RequestContext = { method: request.method, url: this.urlOf(request.path, request.query) };
-    const timeoutMs = this.#requestTimeoutMs + (request.holdSeconds ?? 0) * 1000;
+    const job = /^\/api\/cluster\/jobs\/([^/?]+)$/.exec(request.path)?.[1];
+    return new OntapDeadlineError(context, what, {
+      ...(job !== undefined ? { jobUuid: decodeURIComponent(job) } : {}),
+      ...(this.#deadline !== undefined ? { budgetSeconds: Math.round((this.#deadline - this.#createdAt) / 1000) } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    });
+  }
+
+  #once(request: OntapRequest, timeLeftMs: number): TE.TaskEither<OntapError, OntapResponse> {
+    const context: RequestContext = { method: request.method, url: this.urlOf(request.path, request.query) };
+    const usual = this.#requestTimeoutMs + (request.holdSeconds ?? 0) * 1000;
     return pipe(
       TE.tryCatch(
-        () => this.#send(context, request.body, timeoutMs),
-        (cause): OntapError => networkErrorOf(context, cause),
+        () => this.#send(context, request, usual, timeLeftMs),
+        (cause): OntapError => (cause instanceof OntapError ? cause : networkErrorOf(context, cause)),
       ),
-      TE.chain(({ status, text }) => TE.fromEither(interpret(context, status, text))),
+      TE.chain((answer) => TE.fromEither(interpret(context, answer, this.#clock))),
     );
   }
 
-  async #send(context: RequestContext, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
+  async #send(context: RequestContext, request: OntapRequest, usualMs: number, timeLeftMs: number): Promise<RawAnswer> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let why: "headers" | "body" | "deadline" | "cut" | undefined;
+    const stop = (reason: typeof why): void => {
+      why ??= reason;
+      controller.abort();
+    };
+    const bound = (usual: number, usualReason: "headers" | "body"): NodeJS.Timeout => {
+      const left = this.#timeLeft();
+      return usual < left ? setTimeout(() => stop(usualReason), usual) : setTimeout(() => stop("deadline"), Math.max(0, left));
+    };
+    let headersMs = Math.min(usualMs, timeLeftMs);
+    let timer = bound(usualMs, "headers");
+    this.#agent.nextWatcher = () => stop("cut");
     try {
       const response: Response = await fetch(context.url, {
         method: context.method,
@@ -157,43 +280,98 @@ export class OntapTransport {
         headers: {
           authorization: this.#authorization,
           accept: "application/hal+json, application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(request.body === undefined ? {} : { "content-type": "application/json" }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        // ONTAP never redirects: a 3xx is reported, never followed (following would hand the
+        // Authorization header and the body to whoever the Location names).
+        redirect: "manual",
+        size: this.#maxResponseBytes,
         // node-fetch 2 types predate the global AbortSignal; the runtime accepts it.
         signal: controller.signal as never,
       });
-      return { status: response.status, text: await response.text() };
+      headersMs = 0;
+      if (response.status >= 300 && response.status < 400) {
+        return { status: response.status, text: "", location: response.headers.get("location"), retryAfter: null };
+      }
+      const declared = Number(response.headers.get("content-length") ?? "NaN");
+      if (declared > this.#maxResponseBytes) throw new OntapResponseTooLargeError(context, this.#maxResponseBytes);
+      clearTimeout(timer);
+      timer = bound(this.#bodyTimeoutMs, "body");
+      const text = await response.text();
+      return { status: response.status, text, location: null, retryAfter: response.headers.get("retry-after") };
     } catch (cause) {
-      if (controller.signal.aborted) throw new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`);
-      throw cause;
+      if (cause instanceof OntapError) throw cause;
+      if ((cause as { type?: unknown }).type === "max-size") throw new OntapResponseTooLargeError(context, this.#maxResponseBytes);
+      switch (why) {
+        case "deadline":
+          throw this.#deadlineError(
+            { method: context.method as OntapRequest["method"], path: request.path, ...(request.query ? { query: request.query } : {}) },
+            headersMs > 0 ? "waiting for an answer" : "reading the answer",
+            cause,
+          );
+        case "headers":
+          throw new Error(`no answer within ${Math.round(usualMs / 1000)} s`);
+        case "body":
+          throw new Error(`the answer's body did not arrive within ${Math.round(this.#bodyTimeoutMs / 1000)} s`);
+        case "cut":
+          throw new Error("the connection closed before the whole answer arrived (body cut short)");
+        default:
+          throw cause;
+      }
     } finally {
       clearTimeout(timer);
+      this.#agent.nextWatcher = undefined;
+      // Ends any body still arriving (an answer refused as too large, say) and frees its socket.
+      controller.abort();
     }
   }
 }
 
-function isTransient(error: OntapError): boolean {
-  return error instanceof OntapNetworkError || (error instanceof OntapApiError && error.retryable);
+/**
+ * Whether a failed request is worth sending again: network failures that may heal (not a certificate
+ * the client will never trust; a mutation only if its caller allows it) and answers that say nothing
+ * was done yet (429, 5xx, ONTAP's configuration lock). Every other 4xx, a redirect, a too-large answer
+ * and the deadline end the operation.
+ */
+export function shouldRetry(error: OntapError, request: Pick<OntapRequest, "method" | "resendAfterNetworkError">): boolean {
+  if (error instanceof OntapNetworkError) return error.retryable && (request.method === "GET" || request.resendAfterNetworkError !== false);
+  if (error instanceof OntapApiError) return error.retryable;
+  return false;
 }
 
-/** Turns status and text into a response or an `OntapApiError` carrying ONTAP's code, target and job. */
-function interpret(context: RequestContext, status: number, text: string): E.Either<OntapError, OntapResponse> {
+/** `Retry-After` in milliseconds from now: seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** Turns an answer into a response or a typed error carrying ONTAP's code, target and job. */
+function interpret(context: RequestContext, answer: RawAnswer, clock: Clock): E.Either<OntapError, OntapResponse> {
+  const { status, text } = answer;
+  if (status >= 300 && status < 400) {
+    return E.left(new OntapRedirectError(context, status, answer.location === null ? undefined : redactHost(answer.location)));
+  }
   const body = parseJson(text);
   if (status >= 200 && status < 300) return E.right({ status, body, request: context });
   const error = ErrorBody.is(body) ? body.error : undefined;
   const job = JobLink.is(body) ? body.job.uuid : undefined;
+  const retryAfter = status === 429 || status === 503 ? retryAfterMs(answer.retryAfter, clock.now()) : undefined;
   return E.left(
     new OntapApiError(context, {
       status,
-      ...(error?.code !== undefined ? { code: String(error.code) } : {}),
-      ...(error?.target !== undefined ? { target: error.target } : {}),
+      ...(error?.code !== undefined ? { code: quoteServerText(String(error.code), 40) } : {}),
+      ...(error?.target !== undefined ? { target: quoteServerText(error.target, 100) } : {}),
       ...(error?.message !== undefined
-        ? { ontapMessage: error.message }
+        ? { ontapMessage: quoteServerText(error.message) }
         : text.trim() !== "" && body === undefined
-          ? { ontapMessage: text.trim().slice(0, 200) }
+          ? { ontapMessage: quoteServerText(text.trim(), 200) }
           : {}),
-      ...(job !== undefined ? { jobUuid: job } : {}),
+      ...(job !== undefined ? { jobUuid: quoteServerText(job, 80) } : {}),
+      ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
     }),
   );
 }

@@ -64,6 +64,13 @@ export interface Scenario {
   dropConnections: number;
   /** The next n authenticated requests answer 500 with an ONTAP error body (checked before `configLocked`). */
   serverErrors: number;
+  /**
+   * The next n PATCHes that start a job lose their answer: the connection is destroyed right after the job
+   * is created, as when a load balancer or a flaky link drops it. The job runs on and applies.
+   */
+  patchAnswersLost: number;
+  /** The next n jobs that would succeed end in `success` without applying anything. */
+  jobsWithoutEffect: number;
   /** Every answer is delayed this long (the work, such as starting a job, happens at once). Default 0. */
   latencyMs: number;
 
@@ -123,6 +130,8 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     okmCodeForm: "integer",
     okmSupportedPresent: true,
     errorArguments: false,
+    patchAnswersLost: 0,
+    jobsWithoutEffect: 0,
     ...overrides,
     ...(overrides.failNextJobs ? { failNextJobs: { ...overrides.failNextJobs } } : {}),
   };

@@ -1,5 +1,6 @@
 // One simulated ONTAP cluster: its settings, scenario, request log and jobs, and the request handling for
-// `/api/cluster`, `/api/security` and `/api/cluster/jobs/{uuid}`. Transport (ports, TLS) lives in index.ts.
+// `/api/cluster`, `/api/security`, `/api/cluster/jobs` and `/api/cluster/jobs/{uuid}`. Transport (ports,
+// TLS) lives in index.ts.
 
 import { randomUUID, timingSafeEqual } from "crypto";
 import type { IncomingMessage, ServerResponse } from "http";
@@ -33,7 +34,7 @@ import {
   selectFields,
   storedCipherSuites,
 } from "./securityState";
-import { MutableJob, SimJob, isTerminal, jobLink, renderJob } from "./simJob";
+import { MutableJob, SimJob, isTerminal, jobLink, renderJob, renderJobCollection } from "./simJob";
 
 /** One request as the cluster received it, with the status it answered. */
 export interface RequestLogEntry {
@@ -78,6 +79,29 @@ export interface SimCluster {
   readonly jobs: ReadonlyMap<string, SimJob>;
   /** The `PATCH /api/security` entries of {@link requests}. */
   patches(): RequestLogEntry[];
+  /** Every job ever started on this cluster, oldest first: unlike {@link jobs}, never expires nor clears. */
+  readonly startedJobs: readonly SimJob[];
+  /** The jobs of {@link startedJobs} that turn software data encryption conversion on. */
+  conversionJobs(): SimJob[];
+  /**
+   * Every `PATCH /api/security` received while a security job was queued, running or paused (whatever
+   * the PATCH's fate), oldest first; never cleared.
+   */
+  readonly patchesWhileJobRunning: readonly RequestLogEntry[];
+  /**
+   * Starts a security job as someone else would (an admin in System Manager, another pipeline): `body` is
+   * a PATCH body, validated as a PATCH is; the job is described `"PATCH /api/security"` unless told
+   * otherwise and runs `durationMs` (default: the scenario's `jobDurationMs`). Throws on a body ONTAP
+   * would refuse.
+   */
+  startSecurityJob(body: unknown, options?: { durationMs?: number; description?: string; startedBy?: string }): SimJob;
+  /**
+   * Called after each answer has been written, with the request and how many requests this cluster has
+   * answered so far (1-based, across {@link clearLog}). A test acts here "after the N-th request".
+   */
+  onAnswered: ((entry: RequestLogEntry, count: number) => void) | undefined;
+  /** Called whenever a job changes state (queued when it starts, then running, paused, success, failure). */
+  onJobState: ((job: SimJob) => void) | undefined;
 }
 
 /** The credentials a cluster accepts. */
@@ -106,6 +130,12 @@ interface Answer {
   body: unknown;
 }
 
+/** The connection is destroyed instead of answering. */
+const DROP = Symbol("drop the connection");
+
+/** Whether a job applies its PATCH when it succeeds (`jobsWithoutEffect` makes it not). */
+type Effect = "applies" | "none";
+
 /** Why a job fails, decided when it starts, and how far its effects get first. */
 interface PlannedFailure {
   /** Groups applied before the failing one are kept (see {@link SimulatedCluster.applyPatch}). */
@@ -127,6 +157,11 @@ export class SimulatedCluster implements SimCluster {
   scenario: Scenario;
   readonly requests: RequestLogEntry[] = [];
   readonly jobs = new Map<string, MutableJob>();
+  readonly startedJobs: MutableJob[] = [];
+  readonly patchesWhileJobRunning: RequestLogEntry[] = [];
+  onAnswered: ((entry: RequestLogEntry, count: number) => void) | undefined;
+  onJobState: ((job: SimJob) => void) | undefined;
+  private answered = 0;
 
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters = new Map<string, Set<() => void>>();
@@ -157,6 +192,23 @@ export class SimulatedCluster implements SimCluster {
 
   patches(): RequestLogEntry[] {
     return this.requests.filter((entry) => entry.method === "PATCH" && entry.path === "/api/security");
+  }
+
+  conversionJobs(): SimJob[] {
+    return this.startedJobs.filter((job) => job.patch.software_data_encryption?.conversion_enabled === true);
+  }
+
+  startSecurityJob(body: unknown, options: { durationMs?: number; description?: string; startedBy?: string } = {}): SimJob {
+    const patch = parseSecurityPatch(this.ontapVersion, body);
+    if (isFailure(patch)) throw new Error(`ONTAP simulator: startSecurityJob: ${patch.error.message}`);
+    const refused = checkPatchAgainstState(this.ontapVersion, this.security, patch);
+    if (refused) throw new Error(`ONTAP simulator: startSecurityJob: ${refused.error.message}`);
+    return this.startJob(patch, options.startedBy ?? "System Manager", options);
+  }
+
+  /** True while a security job is queued, running or paused (lost jobs included: they still run). */
+  private securityJobRunning(): boolean {
+    return [...this.jobs.values()].some((job) => job.description === "PATCH /api/security" && !isTerminal(job.state));
   }
 
   /** Stops every job timer and releases requests held by `return_timeout`. */
@@ -192,7 +244,12 @@ export class SimulatedCluster implements SimCluster {
         req.socket.destroy();
         return;
       }
-      answer = await this.answer(req, url, raw, entry);
+      const answered = await this.answer(req, url, raw, entry);
+      if (answered === DROP) {
+        req.socket.destroy();
+        return;
+      }
+      answer = answered;
     } catch (error) {
       answer = failure(ontapFailure(500, "1", `ONTAP simulator internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
     }
@@ -210,6 +267,8 @@ export class SimulatedCluster implements SimCluster {
     if (answer.status === 401) headers["WWW-Authenticate"] = 'Basic realm="ONTAP simulator"';
     res.writeHead(answer.status, headers);
     res.end(text);
+    this.answered += 1;
+    this.onAnswered?.(entry, this.answered);
   }
 
   /** An error answer's body in the form the scenario chooses: `arguments` only under `errorArguments`. */
@@ -219,7 +278,7 @@ export class SimulatedCluster implements SimCluster {
     return { error: renderError(error, this.scenario.errorArguments), ...rest };
   }
 
-  private async answer(req: IncomingMessage, url: URL, raw: string, entry: RequestLogEntry): Promise<Answer> {
+  private async answer(req: IncomingMessage, url: URL, raw: string, entry: RequestLogEntry): Promise<Answer | typeof DROP> {
     const login = this.authenticate(req);
     if (login === undefined) return failure(authenticationFailed());
     entry.user = login.user;
@@ -243,11 +302,22 @@ export class SimulatedCluster implements SimCluster {
       if (!atLeast(this.ontapVersion, "9.7.0")) return failure(apiNotFound());
       if (method === "GET") return this.getSecurity(url.searchParams);
       if (method === "PATCH") {
+        if (this.securityJobRunning()) this.patchesWhileJobRunning.push(entry);
         if (!atLeast(this.ontapVersion, "9.8.0")) return failure(methodNotAllowed(method, path, `PATCH exists from ONTAP 9.8; this cluster runs ${this.version}`));
         if (login.role !== "admin") return failure(notAuthorized());
-        return this.patchSecurity(url.searchParams, raw);
+        return this.patchSecurity(url.searchParams, raw, login.user);
       }
       return failure(methodNotAllowed(method, path, "only GET and PATCH are allowed"));
+    }
+    if (path === "/api/cluster/jobs") {
+      if (method !== "GET") return failure(methodNotAllowed(method, path, "the ONTAP simulator serves only GET on jobs"));
+      const body = renderJobCollection(
+        [...this.jobs.values()].filter((job) => !job.lost),
+        url.searchParams,
+        `${path}${url.search}`,
+        this.scenario.errorArguments,
+      );
+      return isFailure(body) ? failure(body) : { status: 200, body };
     }
     const job = /^\/api\/cluster\/jobs\/([^/]+)$/.exec(path);
     if (job) {
@@ -339,7 +409,7 @@ export class SimulatedCluster implements SimCluster {
     return { status: 200, body };
   }
 
-  private async patchSecurity(query: URLSearchParams, raw: string): Promise<Answer> {
+  private async patchSecurity(query: URLSearchParams, raw: string, user: string): Promise<Answer | typeof DROP> {
     const stray = strayParameter(query, ["return_timeout", "return_records"]);
     if (stray) return failure(unexpectedArgument(stray));
     // `return_records` is documented for this PATCH (9.8, 9.9.1). Simulator choice: accepted as true or false
@@ -375,7 +445,11 @@ export class SimulatedCluster implements SimCluster {
       if (unmet) return failure(ontapFailure(400, String(unmet.code), unmet.message, undefined, unmet.values));
     }
 
-    const job = this.startJob(patch);
+    const job = this.startJob(patch, user);
+    if (this.scenario.patchAnswersLost > 0) {
+      this.scenario.patchAnswersLost -= 1;
+      return DROP;
+    }
     if (returnTimeoutSeconds > 0 && !isTerminal(job.state)) await this.waitForJob(job.uuid, returnTimeoutSeconds * 1000);
     const link = { job: jobLink(job.uuid, this.scenario.jobLinkForm) };
     if (job.state === "success") return { status: 200, body: link };
@@ -387,21 +461,29 @@ export class SimulatedCluster implements SimCluster {
   }
 
   /** Creates the job and schedules its life: queued → running (→ paused → running) → success | failure. */
-  private startJob(patch: SecurityPatch): MutableJob {
+  private startJob(patch: SecurityPatch, startedBy: string, options: { durationMs?: number; description?: string } = {}): MutableJob {
     const scenario = this.scenario;
     const job: MutableJob = {
       uuid: randomUUID(),
-      description: "PATCH /api/security",
+      description: options.description ?? "PATCH /api/security",
       state: "queued",
       message: "Queued",
       code: 0,
       startTime: new Date(),
       lost: scenario.lostJobs,
       patch,
+      startedBy,
     };
     this.jobs.set(job.uuid, job);
+    this.startedJobs.push(job);
     const planned = this.planFailure(patch);
-    const duration = Math.max(0, scenario.jobDurationMs);
+    let effect: Effect = "applies";
+    if (planned === undefined && scenario.jobsWithoutEffect > 0) {
+      scenario.jobsWithoutEffect -= 1;
+      effect = "none";
+    }
+    this.onJobState?.(job);
+    const duration = Math.max(0, options.durationMs ?? scenario.jobDurationMs);
     const pause = Math.max(0, scenario.jobPauseMs);
     const expiry = Math.max(0, scenario.jobExpiryMs);
     const queued = Math.min(20, duration / 4);
@@ -413,7 +495,7 @@ export class SimulatedCluster implements SimCluster {
         this.after(25, finish);
         return;
       }
-      this.completeJob(job, planned);
+      this.completeJob(job, planned, effect);
       this.after(expiry, () => this.jobs.delete(job.uuid));
     };
     this.after(queued, () => {
@@ -425,9 +507,11 @@ export class SimulatedCluster implements SimCluster {
       this.after(firstHalf, () => {
         job.state = "paused";
         job.message = "Paused";
+        this.onJobState?.(job);
         this.after(pause, () => {
           job.state = "running";
           job.message = "Running";
+          this.onJobState?.(job);
           this.after(secondHalf, finish);
         });
       });
@@ -490,6 +574,7 @@ export class SimulatedCluster implements SimCluster {
   private setRunning(job: MutableJob, planned: PlannedFailure | undefined): void {
     job.state = "running";
     job.message = "Running";
+    this.onJobState?.(job);
     const encryption = this.security.software_data_encryption;
     if (encryption?.encryption_state === undefined || planned !== undefined) return;
     if (job.patch.software_data_encryption?.conversion_enabled === true && encryption.encryption_state === "unencrypted") {
@@ -499,8 +584,8 @@ export class SimulatedCluster implements SimCluster {
     }
   }
 
-  private completeJob(job: MutableJob, planned: PlannedFailure | undefined): void {
-    if (planned?.stage !== "all") this.applyPatch(job.patch, planned?.stage);
+  private completeJob(job: MutableJob, planned: PlannedFailure | undefined, effect: Effect): void {
+    if (planned?.stage !== "all" && effect === "applies") this.applyPatch(job.patch, planned?.stage);
     job.endTime = new Date();
     if (planned) {
       job.state = "failure";
@@ -510,8 +595,12 @@ export class SimulatedCluster implements SimCluster {
     } else {
       job.state = "success";
       job.message = "success";
+      // A job without effect leaves a conversion it started half-done, as ONTAP would show it.
+      const encryption = this.security.software_data_encryption;
+      if (effect === "none" && encryption?.encryption_state === "encrypting") encryption.encryption_state = "unencrypted";
     }
     this.wake(job.uuid);
+    this.onJobState?.(job);
   }
 
   /**

@@ -1,6 +1,6 @@
 // A simulated ONTAP job and its wire shape (`GET /api/cluster/jobs/{uuid}`).
 
-import { OntapErrorArgument, OntapFailure, invalidQueryValue } from "./ontapError";
+import { OntapErrorArgument, OntapFailure, invalidQueryValue, unexpectedArgument } from "./ontapError";
 import type { Scenario } from "./scenario";
 import { SecurityPatch } from "./securityPatch";
 
@@ -25,6 +25,8 @@ export interface SimJob {
   readonly lost: boolean;
   /** What the PATCH asked for. */
   readonly patch: SecurityPatch;
+  /** Who started it: the authenticated user of the PATCH, or the name given to `startSecurityJob`. */
+  readonly startedBy: string;
 }
 
 /** The mutable record behind {@link SimJob}. */
@@ -73,7 +75,17 @@ export function renderJob(job: SimJob, fieldsParam: string | undefined, withArgu
       selected.add(top as JobField);
     }
   }
-  const full: Record<JobField, unknown> = {
+  const full = fieldValues(job, withArguments);
+  const body: Record<string, unknown> = {};
+  for (const field of JOB_FIELDS) {
+    if (selected.has(field) && full[field] !== undefined) body[field] = full[field];
+  }
+  body._links = { self: { href: jobHref(job.uuid) } };
+  return body;
+}
+
+function fieldValues(job: SimJob, withArguments: boolean): Record<string, unknown> {
+  return {
     uuid: job.uuid,
     description: job.description,
     state: job.state,
@@ -83,15 +95,61 @@ export function renderJob(job: SimJob, fieldsParam: string | undefined, withArgu
     start_time: ontapTimestamp(job.startTime),
     end_time: job.endTime ? ontapTimestamp(job.endTime) : undefined,
   };
-  const body: Record<string, unknown> = {};
-  for (const field of JOB_FIELDS) {
-    if (selected.has(field) && full[field] !== undefined) body[field] = full[field];
-  }
-  body._links = { self: { href: jobHref(job.uuid) } };
-  return body;
 }
 
 /** ISO-8601 to the second with an explicit offset, as ONTAP writes it: `2026-11-27T18:30:00+00:00`. */
 export function ontapTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
+}
+
+/** The filters `GET /api/cluster/jobs` takes, one per job field, besides `fields`. */
+const FILTERABLE: readonly string[] = ["uuid", "description", "state", "message", "code", "start_time", "end_time"];
+
+/**
+ * One ONTAP query value: alternatives separated by `|`, each an exact value, a `*` wildcard pattern, or
+ * `!value` for "not". Comparisons (`<`, `>`, `..`) are ONTAP syntax the simulator does not implement:
+ * they are refused loudly rather than matched wrongly.
+ */
+export function parseFilter(field: string, value: string): ((actual: string | undefined) => boolean) | OntapFailure {
+  const alternatives = value.split("|").map((text) => text.trim());
+  if (alternatives.some((text) => /^[<>]|\.\./.test(text))) {
+    return invalidQueryValue(field, value, "the ONTAP simulator implements only exact values, * wildcards, ! and | in job filters");
+  }
+  const tests = alternatives.map((text) => {
+    const negated = text.startsWith("!");
+    const body = negated ? text.slice(1) : text;
+    const pattern = new RegExp(`^${body.split("*").map((part) => part.replace(/[.+?^${}()[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+    return (actual: string | undefined) => (actual !== undefined && pattern.test(actual)) !== negated;
+  });
+  return (actual) => tests.some((match) => match(actual));
+}
+
+/**
+ * `GET /api/cluster/jobs`: the jobs matching every field filter, each rendered with `fields=` (only `uuid`
+ * and `_links` when absent, as ONTAP collections answer), as ONTAP's collection body. A parameter that is
+ * neither `fields` nor a job field is 400 `262179`.
+ */
+export function renderJobCollection(
+  jobs: Iterable<SimJob>,
+  query: URLSearchParams,
+  href: string,
+  withArguments = false,
+): Record<string, unknown> | OntapFailure {
+  const filters: { field: string; match: (actual: string | undefined) => boolean }[] = [];
+  for (const [name, value] of query) {
+    if (name === "fields") continue;
+    if (!FILTERABLE.includes(name)) return unexpectedArgument(name);
+    const match = parseFilter(name, value);
+    if (typeof match !== "function") return match;
+    filters.push({ field: name, match });
+  }
+  const records: Record<string, unknown>[] = [];
+  for (const job of jobs) {
+    const full = fieldValues(job, false);
+    if (!filters.every(({ field, match }) => match(full[field] === undefined ? undefined : String(full[field])))) continue;
+    const record = renderJob(job, query.get("fields") ?? "uuid", withArguments);
+    if (!("uuid" in record)) return record as OntapFailure;
+    records.push(record);
+  }
+  return { records, num_records: records.length, _links: { self: { href } } };
 }

@@ -26,6 +26,8 @@ export type { JobState, SimJob } from "./simJob";
 export type { OntapError, OntapErrorArgument } from "./ontapError";
 export { KNOWN_VERSIONS } from "./ontapVersion";
 export { asFound } from "./presets";
+export { ontapEnvironment, shellExports } from "./environment";
+export type { SimulatorAddress } from "./environment";
 export type { AsFoundSecurity } from "./presets";
 
 /** How to start one simulated cluster. */

@@ -13,6 +13,7 @@ import { Either, isLeft, left, right } from "fp-ts/Either";
 
 import { describeValidationErrors } from "../provider/ontap/decode";
 import type { ClusterOptions } from "../simulator";
+import { defaultScenario } from "../simulator/scenario";
 import { SECURITY_FIELDS, type FieldType } from "../simulator/securityState";
 
 const FIELD_CODECS: Record<FieldType, t.Mixed> = {
@@ -46,25 +47,32 @@ const SecurityInit = t.exact(
 
 const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, "NonNegativeInteger");
 
-/** The scenario switches (see the simulator's `Scenario`); test/cliSimulator.test.ts keeps the key lists equal. */
+/**
+ * The allowed values of each scenario switch that takes a string (TypeScript's unions are gone at run
+ * time); test/cliSimulator.test.ts fails when the simulator gains one that is not listed here.
+ */
+export const SCENARIO_CHOICES: Readonly<Record<string, readonly string[]>> = {
+  failedJobAnswer: ["error", "job"],
+  preconditionErrors: ["job", "patch"],
+  jobLinkForm: ["uuid-and-links", "uuid"],
+  okmCodeForm: ["integer", "string"],
+};
+
+function switchCodec(name: string, byDefault: unknown): t.Mixed {
+  const choices = SCENARIO_CHOICES[name];
+  if (choices !== undefined) return t.keyof(Object.fromEntries(choices.map((choice) => [choice, null])) as Record<string, null>);
+  if (typeof byDefault === "boolean") return t.boolean;
+  return NonNegativeInt;
+}
+
+/**
+ * The scenario switches, typed by the simulator's own defaults (a boolean, a count or duration, or one of
+ * {@link SCENARIO_CHOICES}), so a switch the simulator gains is accepted here without another list.
+ */
 export const ScenarioOverrides = t.exact(
   t.partial({
-    jobDurationMs: NonNegativeInt,
-    jobPauseMs: NonNegativeInt,
-    stuckJobs: t.boolean,
-    lostJobs: t.boolean,
-    jobExpiryMs: NonNegativeInt,
-    dataVolumesPresent: t.boolean,
-    metroclusterSwitchover: t.boolean,
-    keyManagerConfigured: t.boolean,
-    fipsNonCompliantCertificate: t.boolean,
-    mixedRelease: t.boolean,
+    ...Object.fromEntries(Object.entries(defaultScenario()).map(([name, byDefault]) => [name, switchCodec(name, byDefault)])),
     failNextJobs: t.exact(t.type({ count: NonNegativeInt, code: t.Int, message: t.string })),
-    failedJobAnswer: t.keyof({ error: null, job: null }),
-    configLocked: NonNegativeInt,
-    dropConnections: NonNegativeInt,
-    serverErrors: NonNegativeInt,
-    latencyMs: NonNegativeInt,
   }),
   "Scenario",
 );

@@ -12,7 +12,7 @@ import { isLeft, isRight } from "fp-ts/Either";
 
 import { SUBCOMMANDS, usage } from "../cli/main";
 import { MAX_CLUSTERS, SimulatorCommand, parseSimulatorArgs } from "../cli/simulator";
-import { ScenarioOverrides, decodeSimulatorConfig } from "../cli/simulatorConfig";
+import { SCENARIO_CHOICES, ScenarioOverrides, decodeSimulatorConfig } from "../cli/simulatorConfig";
 import { UsageError } from "../cli/usageError";
 import { asFound, ontapEnvironment, shellExports } from "../simulator";
 import { defaultScenario } from "../simulator/scenario";
@@ -117,9 +117,12 @@ test("a --config file that is not JSON names the file", (t) => {
   t.throws(() => parseSimulatorArgs(["--config", "sim.json"], () => "{ clusters: "), { instanceOf: UsageError, message: /^--config sim\.json: .*JSON/ });
 });
 
-test("--config knows every scenario switch the simulator has, and no other", (t) => {
-  const switches = Object.keys(ScenarioOverrides.type.props).sort();
-  t.deepEqual(switches, [...Object.keys(defaultScenario()), "failNextJobs"].filter((k, i, all) => all.indexOf(k) === i).sort());
+test("--config knows every scenario switch the simulator has, and the values of those that take a string", (t) => {
+  const defaults = defaultScenario();
+  t.deepEqual(Object.keys(ScenarioOverrides.type.props).sort(), [...new Set([...Object.keys(defaults), "failNextJobs"])].sort());
+  for (const [name, value] of Object.entries(defaults)) {
+    if (typeof value === "string") t.true(SCENARIO_CHOICES[name]?.includes(value), `SCENARIO_CHOICES lists ${name} and its default "${value}"`);
+  }
   t.true(isRight(decodeSimulatorConfig({ clusters: [{ scenario: defaultScenario({ failNextJobs: { count: 2, code: 1, message: "m" } }) }] })));
 });
 

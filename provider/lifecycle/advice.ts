@@ -6,11 +6,14 @@
 import {
   OntapApiError,
   OntapCertificateError,
+  OntapDeadlineError,
   OntapError,
   OntapJobLostError,
   OntapJobTimeoutError,
   OntapJobUnreachableError,
   OntapNotAppliedError,
+  OntapRedirectError,
+  OntapResponseTooLargeError,
 } from "../ontap/errors";
 import { CONNECTION_SOURCES } from "./connection";
 
@@ -29,6 +32,12 @@ export function adviceFor(error: unknown): string | undefined {
   }
   if (error instanceof OntapJobTimeoutError) {
     return "Raise jobTimeoutSeconds for slow operations, and once the job has ended run 'pulumi refresh' and 'pulumi up' to bring state and cluster together.";
+  }
+  if (error instanceof OntapDeadlineError) {
+    return "jobTimeoutSeconds bounds the whole update, unanswered requests and retries included: raise it for a slow cluster or link, and once the cluster answers run 'pulumi refresh' and 'pulumi up'.";
+  }
+  if (error instanceof OntapRedirectError || error instanceof OntapResponseTooLargeError) {
+    return `Point host (${sourcesOf("host")}) at the cluster management address itself, not at a proxy, load balancer or web server.`;
   }
   if (error instanceof OntapJobUnreachableError) {
     return "Once the cluster answers again, run 'pulumi refresh' and 'pulumi up'.";

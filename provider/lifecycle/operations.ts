@@ -38,9 +38,29 @@ export function defaultEnv(config: ConfigSource | undefined): LifecycleEnv {
   return { config, env: process.env, clock: systemClock, log: (message) => console.log(message) };
 }
 
+/** Longest a look at the cluster (read, check's preflight) may take, whatever `jobTimeoutSeconds` says. */
+export const LOOK_BUDGET_SECONDS = 120;
+
+/** After an update failed at its deadline, the time still allowed to read what the cluster has. */
+const RECORD_GRACE_MS = 15_000;
+
+/**
+ * When an operation must be over: an update within `jobTimeoutSeconds` of its first request (retries,
+ * pauses and unanswered requests included), a look within {@link LOOK_BUDGET_SECONDS}.
+ */
+export function deadlineOf(inputs: Pick<ClusterSecurityInputs, "jobTimeoutSeconds">, env: LifecycleEnv, kind: "change" | "look"): number {
+  const seconds = typeof inputs.jobTimeoutSeconds === "number" ? inputs.jobTimeoutSeconds : DEFAULT_JOB_TIMEOUT_SECONDS;
+  return env.clock.now() + (kind === "change" ? seconds : Math.min(seconds, LOOK_BUDGET_SECONDS)) * 1000;
+}
+
 /** Runs `use` with a client for the connection, closing it whatever happens; ONTAP errors leave with Pulumi advice. */
-export async function withClient<T>(connection: ConnectionOptions, env: LifecycleEnv, use: (client: OntapClient) => Promise<T>): Promise<T> {
-  const client = new OntapClient(connection, { ...env.transport, clock: env.clock });
+export async function withClient<T>(
+  connection: ConnectionOptions,
+  env: LifecycleEnv,
+  use: (client: OntapClient) => Promise<T>,
+  deadline?: number,
+): Promise<T> {
+  const client = new OntapClient(connection, { ...env.transport, clock: env.clock, ...(deadline !== undefined ? { deadline } : {}) });
   try {
     return await use(client);
   } catch (error) {
@@ -70,13 +90,14 @@ async function converge(client: OntapClient, cluster: ClusterInfo, inputs: Clust
   const plan = planUpdate(settingsOf(inputs), security, cluster);
   if (plan.patches.length === 0) return outputsOf(inputs, security, cluster);
   env.log(`ontap: cluster ${cluster.name}: changing ${plan.fields.join(", ")}`);
-  const timeoutSeconds = inputs.jobTimeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS;
-  const deadline = env.clock.now() + timeoutSeconds * 1000;
+  const deadline = client.deadline ?? deadlineOf(inputs, env, "change");
   try {
     for (const patch of plan.patches) {
       security = (await client.applySecurity(version, patch, { deadline, onJobState: progressLogger(cluster, env) })).security;
     }
   } catch (error) {
+    // The deadline may be what ended the update: recording what the cluster has gets a short grace.
+    client.setDeadline(env.clock.now() + RECORD_GRACE_MS);
     const actual = await client.getSecurity(version).catch(() => security);
     throw new PartialUpdateError(error as Error, cluster.uuid, { ...inputs, ...outputsOf(inputs, actual, cluster) }, adviceFor(error));
   }
@@ -98,21 +119,33 @@ function progressLogger(cluster: ClusterInfo, env: LifecycleEnv): (job: string, 
 
 /** Create adopts the cluster's singleton settings: nothing is created, only what differs is changed. */
 export async function createResource(inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<{ id: string; outs: ClusterSecurityOutputs }> {
+  const deadline = deadlineOf(inputs, env, "change");
   const connection = resolveConnection(connectionOf(inputs), env.config, env.env);
-  return withClient(connection, env, async (client) => {
-    const cluster = await client.getCluster();
-    return { id: cluster.uuid, outs: await converge(client, cluster, inputs, env) };
-  });
+  return withClient(
+    connection,
+    env,
+    async (client) => {
+      const cluster = await client.getCluster();
+      return { id: cluster.uuid, outs: await converge(client, cluster, inputs, env) };
+    },
+    deadline,
+  );
 }
 
 /** Update converges from the live settings (not from state), so a retried or interrupted update is safe. */
 export async function updateResource(id: string, news: ClusterSecurityInputs, env: LifecycleEnv): Promise<ClusterSecurityOutputs> {
+  const deadline = deadlineOf(news, env, "change");
   const connection = resolveConnection(connectionOf(news), env.config, env.env);
-  return withClient(connection, env, async (client) => {
-    const cluster = await client.getCluster();
-    if (cluster.uuid !== id) throw new ClusterIdentityError(client.baseUrl, id, cluster);
-    return converge(client, cluster, news, env);
-  });
+  return withClient(
+    connection,
+    env,
+    async (client) => {
+      const cluster = await client.getCluster();
+      if (cluster.uuid !== id) throw new ClusterIdentityError(client.baseUrl, id, cluster);
+      return converge(client, cluster, news, env);
+    },
+    deadline,
+  );
 }
 
 /** Read reports the cluster as it is; the program's inputs stay as declared. */
@@ -122,12 +155,17 @@ export async function readResource(
   env: LifecycleEnv,
 ): Promise<{ id: string; props: ClusterSecurityOutputs }> {
   const connection = resolveConnection(connectionOf(props), env.config, env.env);
-  return withClient(connection, env, async (client) => {
-    const cluster = await client.getCluster();
-    if (id !== "" && cluster.uuid !== id) throw new ClusterIdentityError(client.baseUrl, id, cluster);
-    const security = await client.getSecurity(cluster.parsedVersion);
-    return { id: cluster.uuid, props: outputsOf(props as ClusterSecurityInputs, security, cluster) };
-  });
+  return withClient(
+    connection,
+    env,
+    async (client) => {
+      const cluster = await client.getCluster();
+      if (id !== "" && cluster.uuid !== id) throw new ClusterIdentityError(client.baseUrl, id, cluster);
+      const security = await client.getSecurity(cluster.parsedVersion);
+      return { id: cluster.uuid, props: outputsOf(props as ClusterSecurityInputs, security, cluster) };
+    },
+    deadlineOf(props, env, "look"),
+  );
 }
 
 /** Delete sends nothing: the settings stay as they are, only Pulumi stops managing them. */

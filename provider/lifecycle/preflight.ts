@@ -8,7 +8,7 @@ import { ConnectionOptions } from "../ontap/transport";
 import { InputFailure, containsUnknown, irreversibleReason } from "./check";
 import { resolveConnection } from "./connection";
 import { CONNECTION_KEYS, ClusterSecurityInputs, connectionOf, settingsOf } from "./model";
-import { LifecycleEnv, withClient } from "./operations";
+import { LifecycleEnv, deadlineOf, withClient } from "./operations";
 import { unsupportedSettings } from "./plan";
 
 /**
@@ -42,7 +42,7 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
         }
       }
       return [];
-    });
+    }, deadlineOf(inputs, env, "look"));
   } catch (error) {
     // Point at the argument to fix: credentials for 401, the account for 403, the address otherwise.
     const status = error instanceof OntapApiError ? error.status : 0;

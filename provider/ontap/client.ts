@@ -53,6 +53,16 @@ export class OntapClient {
     return this.#transport.baseUrl;
   }
 
+  /** When the operation must be over (clock milliseconds), if its transport was given a deadline. */
+  get deadline(): number | undefined {
+    return this.#transport.deadline;
+  }
+
+  /** Moves the transport's deadline (see `OntapTransport.setDeadline`). */
+  setDeadline(deadline: number | undefined): void {
+    this.#transport.setDeadline(deadline);
+  }
+
   close(): void {
     this.#transport.close();
   }
@@ -104,7 +114,8 @@ export class OntapClient {
       });
     }
     const startedAt = this.#clock.now();
-    const holdSeconds = Math.max(0, Math.min(MAX_RETURN_TIMEOUT, Math.floor((options.deadline - startedAt) / 1000)));
+    // The hold ends a second before the deadline, so that the answer (and the job it names) arrives in time.
+    const holdSeconds = Math.max(0, Math.min(MAX_RETURN_TIMEOUT, Math.floor((options.deadline - startedAt) / 1000) - 1));
     let response;
     try {
       response = await this.#transport.request({

@@ -61,15 +61,18 @@ export async function waitForJob(transport: JobTransport, ref: JobRef, options: 
     options.onState?.(job.state, now - options.startedAt);
     if (job.state === "success") return { kind: "success", job };
     if (job.state === "failure") throw jobFailure(job);
-    if (now >= options.deadline) {
-      throw new OntapJobTimeoutError({
+    const stillGoing = (at: number): OntapJobTimeoutError =>
+      new OntapJobTimeoutError({
         uuid: ref.uuid,
         state: job.state,
-        waitedSeconds: Math.round((now - options.startedAt) / 1000),
+        waitedSeconds: Math.round((at - options.startedAt) / 1000),
         url: transport.urlOf(ref.href),
       });
-    }
+    if (now >= options.deadline) throw stillGoing(now);
     await clock.sleep(nextPollDelay(now - options.startedAt, options.deadline - now, options));
+    // A pause that ends at the deadline leaves no time for another poll: report the state last seen.
+    const after = clock.now();
+    if (after >= options.deadline) throw stillGoing(after);
   }
 }
 

@@ -336,7 +336,8 @@ test("a job goes queued, running, success, and its change applies only at the en
 });
 
 test("a job sits in paused mid-run when jobPauseMs is set, and paused is not terminal", async (t) => {
-  const sim = await simulator(t, [{ scenario: { jobDurationMs: 100, jobPauseMs: 1500 } }]);
+  // A pause well above the time one GET can take on a loaded machine, so the GET sees it.
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 100, jobPauseMs: 4000 } }]);
   const cluster = sim.clusters[0] as SimCluster;
   const reply = await call(sim, cluster, "PATCH", "/api/security", { body: { "management_protocols.rsh_enabled": true } });
   const uuid: string = reply.body.job.uuid;
@@ -345,7 +346,7 @@ test("a job sits in paused mid-run when jobPauseMs is set, and paused is not ter
   t.is(paused.state, "paused");
   t.false("end_time" in paused);
   t.false(cluster.security.management_protocols?.rsh_enabled);
-  await waitFor(t, "success", () => cluster.jobs.get(uuid)?.state === "success");
+  await waitFor(t, "success", () => cluster.jobs.get(uuid)?.state === "success", 15_000);
   t.true(cluster.security.management_protocols?.rsh_enabled);
 });
 
@@ -392,13 +393,14 @@ test("a job that fails within return_timeout answers as failedJobAnswer says", a
 });
 
 test("finished jobs are deleted jobExpiryMs after they end", async (t) => {
-  const sim = await simulator(t, [{ scenario: { jobDurationMs: 20, jobExpiryMs: 1000 } }]);
+  // Expiry well above the time one GET can take on a loaded machine, so the job is still there to be read.
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 20, jobExpiryMs: 4000 } }]);
   const cluster = sim.clusters[0] as SimCluster;
   const reply = await call(sim, cluster, "PATCH", "/api/security?return_timeout=10", { body: {} });
   t.is(reply.status, 200, "a PATCH that changes nothing still runs a job that succeeds");
   const uuid: string = reply.body.job.uuid;
   t.is((await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body.state, "success");
-  await waitFor(t, "expiry", () => !cluster.jobs.has(uuid));
+  await waitFor(t, "expiry", () => !cluster.jobs.has(uuid), 15_000);
   const gone = await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`);
   t.is(gone.status, 404);
   t.deepEqual(gone.body, { error: { message: "entry doesn't exist", code: "4", target: "uuid" } });

@@ -66,6 +66,17 @@ export interface ClusterSecurityArgs {
   insecure?: pulumi.Input<boolean>;
   /** PEM of the CA the cluster's certificate chains to. Falls back to `ontap:caCertificate`, then `ONTAP_CA_CERTIFICATE`. */
   caCertificate?: pulumi.Input<string>;
+  /**
+   * PEM client certificate, for certificate-based access (mutual TLS) instead of a password: ONTAP logs it
+   * in as the account named by its common name (`security login create ... -authentication-method cert`).
+   * Needs `clientKey`; excludes `password`. Falls back to `ontap:clientCertificate`, then `ONTAP_CLIENT_CERTIFICATE`.
+   */
+  clientCertificate?: pulumi.Input<string>;
+  /**
+   * PEM private key of `clientCertificate`, unencrypted. Stored only encrypted (a secret). Falls back to
+   * `ontap:clientKey`, then `ONTAP_CLIENT_KEY`.
+   */
+  clientKey?: pulumi.Input<string>;
   fips?: pulumi.Input<FipsArgs>;
   softwareDataEncryption?: pulumi.Input<SoftwareDataEncryptionArgs>;
   tls?: pulumi.Input<TlsArgs>;
@@ -129,8 +140,9 @@ export class ClusterSecurity extends pulumi.dynamic.Resource {
   constructor(name: string, args: ClusterSecurityArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {
       ...args,
-      // A password given here is kept in state only encrypted.
+      // A password or client key given here is kept in state only encrypted.
       password: args.password === undefined ? undefined : pulumi.secret(args.password),
+      clientKey: args.clientKey === undefined ? undefined : pulumi.secret(args.clientKey),
       onboardKeyManagerConfigurableStatus: undefined,
       cluster: undefined,
     };
@@ -139,7 +151,7 @@ export class ClusterSecurity extends pulumi.dynamic.Resource {
     }
     super(shim, name, props, {
       ...opts,
-      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"],
+      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "clientKey"],
     }, "ontap", "ClusterSecurity");
   }
 }

@@ -38,7 +38,10 @@ test("a bad insecure value names the keys and what is allowed", (t) => {
 test("a missing password is named with every place it may come from, and nothing else is shown", (t) => {
   const error = t.throws(() => resolveConnection({ host: "h", username: "u" }, undefined, {}), { instanceOf: ConnectionConfigError });
   t.deepEqual(error?.missing, ["password"]);
-  t.is(error?.message, "no password (argument, config ontap:password or ONTAP_PASSWORD): the provider cannot reach the cluster without it");
+  t.is(
+    error?.message,
+    "no password (argument, config ontap:password or ONTAP_PASSWORD): the provider cannot reach the cluster without it (or, instead of a password, a clientCertificate and its clientKey)",
+  );
 });
 
 test("a preview against a cluster that does not answer fails on host, saying why", async (t) => {

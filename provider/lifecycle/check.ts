@@ -59,6 +59,8 @@ export const InputsCodec = t.partial(
     password: maybe(t.string),
     insecure: maybe(t.boolean),
     caCertificate: maybe(t.string),
+    clientCertificate: maybe(t.string),
+    clientKey: maybe(t.string),
     jobTimeoutSeconds: maybe(t.number),
     ...Settings,
   },
@@ -76,7 +78,7 @@ const SUBFIELDS: Record<string, string[]> = {
 };
 
 /** Values of these are never shown in a message. */
-const SECRET_ARGUMENTS = new Set(["password"]);
+const SECRET_ARGUMENTS = new Set(["password", "clientKey"]);
 
 const JOB_TIMEOUT_RANGE = { min: 1, max: 7 * 24 * 3600 };
 

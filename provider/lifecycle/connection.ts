@@ -1,11 +1,12 @@
 /**
  * Where connection settings come from: the resource's arguments, then stack config (`ontap:*`), then
- * environment variables (`ONTAP_*`). Config and environment are read at call time, so credentials
- * kept there never reach state and can be rotated before a refresh or destroy.
+ * environment variables (`ONTAP_*`), each setting on its own. Config and environment are read at call
+ * time, so credentials kept there never reach state and can be rotated before a refresh or destroy.
  */
 import { ConnectionOptions } from "../ontap/transport";
 import { ConnectionInputs } from "./model";
 import { ConnectionConfigError } from "./errors";
+import { Sourced, inspectClientCertificate } from "./clientCertificate";
 
 /** Reads one stack config key such as `ontap:host`; what Pulumi's `configure` hands the provider. */
 export interface ConfigSource {
@@ -21,16 +22,30 @@ export const CONNECTION_SOURCES: Record<Key, { config: string; env: string }> = 
   password: { config: "ontap:password", env: "ONTAP_PASSWORD" },
   insecure: { config: "ontap:insecure", env: "ONTAP_INSECURE" },
   caCertificate: { config: "ontap:caCertificate", env: "ONTAP_CA_CERTIFICATE" },
+  clientCertificate: { config: "ontap:clientCertificate", env: "ONTAP_CLIENT_CERTIFICATE" },
+  clientKey: { config: "ontap:clientKey", env: "ONTAP_CLIENT_KEY" },
 };
 
 function lookup(key: Key, inputs: ConnectionInputs, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): unknown {
-  const given = inputs[key];
-  if (given !== undefined && given !== "") return given;
-  const fromConfig = config?.get(CONNECTION_SOURCES[key].config);
-  if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
-  const fromEnv = env[CONNECTION_SOURCES[key].env];
-  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
+  return lookupWithSource(key, inputs, config, env)?.value;
 }
+
+/** The value and where it came from, named as a message should name it. */
+function lookupWithSource(
+  key: Key,
+  inputs: ConnectionInputs,
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv,
+): { value: unknown; from: string } | undefined {
+  const given = inputs[key];
+  if (given !== undefined && given !== "") return { value: given, from: "argument" };
+  const fromConfig = config?.get(CONNECTION_SOURCES[key].config);
+  if (fromConfig !== undefined && fromConfig !== "") return { value: fromConfig, from: `config ${CONNECTION_SOURCES[key].config}` };
+  const fromEnv = env[CONNECTION_SOURCES[key].env];
+  return fromEnv !== undefined && fromEnv !== "" ? { value: fromEnv, from: `environment ${CONNECTION_SOURCES[key].env}` } : undefined;
+}
+
+const everywhere = (key: Key): string => `argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env}`;
 
 function parseBoolean(value: unknown): boolean | undefined {
   if (value === undefined || typeof value === "boolean") return value;
@@ -42,27 +57,75 @@ function parseBoolean(value: unknown): boolean | undefined {
   );
 }
 
-/** Resolves the connection, or fails naming every missing setting and where it may be given. */
+/**
+ * Resolves the connection, or fails naming every missing or conflicting setting and where each came
+ * from. Authentication is either basic (username and password) or a client certificate with its key
+ * (mutual TLS; ONTAP takes the account from the certificate's common name), never both: a half-given
+ * or doubly given authentication is refused rather than guessed at. `now` (ms) judges the
+ * certificate's validity.
+ */
 export function resolveConnection(
   inputs: ConnectionInputs,
   config: ConfigSource | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  now: number = Date.now(),
 ): ConnectionOptions {
   const host = lookup("host", inputs, config, env);
-  const username = lookup("username", inputs, config, env);
-  const password = lookup("password", inputs, config, env);
-  const missing = (["host", "username", "password"] as const).filter((k) => ({ host, username, password })[k] === undefined);
-  if (missing.length > 0) {
-    const where = missing.map((k) => `${k} (argument, config ${CONNECTION_SOURCES[k].config} or ${CONNECTION_SOURCES[k].env})`);
-    throw new ConnectionConfigError(`no ${where.join(", ")}: the provider cannot reach the cluster without it`, missing);
-  }
+  const username = lookupWithSource("username", inputs, config, env);
+  const password = lookupWithSource("password", inputs, config, env);
+  const certificate = lookupWithSource("clientCertificate", inputs, config, env);
+  const key = lookupWithSource("clientKey", inputs, config, env);
   const insecure = parseBoolean(lookup("insecure", inputs, config, env));
   const caCertificate = lookup("caCertificate", inputs, config, env);
-  return {
+  const common = {
     host: String(host),
-    username: String(username),
-    password: String(password),
     ...(insecure !== undefined ? { insecure } : {}),
     ...(caCertificate !== undefined ? { caCertificate: String(caCertificate) } : {}),
   };
+
+  if (certificate === undefined && key === undefined) {
+    const missing = (["host", "username", "password"] as const).filter((k) => ({ host, username, password })[k] === undefined);
+    if (missing.length > 0) {
+      const where = missing.map((k) => `${k} (argument, config ${CONNECTION_SOURCES[k].config} or ${CONNECTION_SOURCES[k].env})`);
+      const alternative = missing.includes("password") ? " (or, instead of a password, a clientCertificate and its clientKey)" : "";
+      throw new ConnectionConfigError(`no ${where.join(", ")}: the provider cannot reach the cluster without it${alternative}`, missing);
+    }
+    return { ...common, username: String(username?.value), password: String(password?.value) };
+  }
+
+  const failures: { property: string; reason: string }[] = [];
+  const fail = (property: string, reason: string): void => void failures.push({ property, reason });
+  if (host === undefined) fail("host", `no host (${everywhere("host")}): the provider cannot reach the cluster without it`);
+  if (password !== undefined) {
+    const other = certificate !== undefined ? ["clientCertificate", certificate] as const : ["clientKey", key as { from: string }] as const;
+    fail(
+      other[0],
+      `password (from ${password.from}) and ${other[0]} (from ${other[1].from}) are both set: authenticate either with a ` +
+        `username and password or with a clientCertificate and its clientKey, not both; remove one`,
+    );
+  }
+  if (certificate === undefined) {
+    fail("clientCertificate", `clientKey (from ${key?.from}) is set but no clientCertificate (${everywhere("clientCertificate")}): give the certificate the key belongs to`);
+  } else if (key === undefined) {
+    fail("clientKey", `clientCertificate (from ${certificate.from}) is set but no clientKey (${everywhere("clientKey")}): give its private key`);
+  } else {
+    const inspected = inspectClientCertificate(asText(certificate), asText(key), now);
+    if ("problems" in inspected) {
+      failures.push(...inspected.problems);
+    } else if (password === undefined && username !== undefined && String(username.value) !== inspected.ok.commonName) {
+      fail(
+        "username",
+        `username ${JSON.stringify(String(username.value))} (from ${username.from}) is not the common name of clientCertificate ` +
+          `(CN=${inspected.ok.commonName}), which ONTAP takes as the account; leave username out or make it the common name`,
+      );
+    }
+    if (failures.length === 0 && "ok" in inspected) {
+      return { ...common, username: inspected.ok.commonName, clientCertificate: String(certificate.value), clientKey: String(key.value) };
+    }
+  }
+  throw new ConnectionConfigError(failures.map((f) => f.reason).join("; "), host === undefined ? ["host"] : [], failures);
+}
+
+function asText(sourced: { value: unknown; from: string }): Sourced {
+  return { value: String(sourced.value), from: sourced.from };
 }

@@ -10,9 +10,12 @@ export abstract class ClusterSecurityError extends OntapSecurityError {}
 /** Connection settings missing or malformed in inputs, stack config and environment alike. */
 export class ConnectionConfigError extends ClusterSecurityError {
   readonly missing: readonly string[];
-  constructor(message: string, missing: readonly string[] = []) {
+  /** Each problem by the argument to fix (`clientKey`, `password`, ...), for check to report one by one. */
+  readonly failures: readonly { readonly property: string; readonly reason: string }[];
+  constructor(message: string, missing: readonly string[] = [], failures: readonly { property: string; reason: string }[] = []) {
     super(message);
     this.missing = missing;
+    this.failures = failures.length > 0 ? failures : [{ property: missing[0] ?? "host", reason: message }];
   }
 }
 

@@ -20,6 +20,10 @@ export interface ConnectionInputs {
   password?: string;
   insecure?: boolean;
   caCertificate?: string;
+  /** PEM client certificate for mutual TLS, instead of username and password. */
+  clientCertificate?: string;
+  /** PEM private key of `clientCertificate`; a secret. */
+  clientKey?: string;
 }
 
 /** The resource's inputs as the provider receives them (plain values, after Pulumi resolved them). */
@@ -51,7 +55,7 @@ export interface ClusterSecurityOutputs extends ObservedSecurity, ConnectionInpu
 
 /** The settings groups, in the order ONTAP applies and reports them. */
 export const SETTING_GROUPS = ["fips", "softwareDataEncryption", "tls", "managementProtocols"] as const;
-export const CONNECTION_KEYS = ["host", "username", "password", "insecure", "caCertificate"] as const;
+export const CONNECTION_KEYS = ["host", "username", "password", "insecure", "caCertificate", "clientCertificate", "clientKey"] as const;
 
 /** Wire settings to the resource's shape. A group appears only when the cluster reported all of it. */
 export function observedFromWire(wire: SecurityWire): ObservedSecurity {

@@ -3,9 +3,10 @@
  * `pulumi preview` fails on it. Kept apart from the operations that change the cluster: nothing here
  * sends anything but GETs.
  */
-import { OntapApiError } from "../ontap/errors";
+import { OntapApiError, OntapNetworkError } from "../ontap/errors";
 import { ConnectionOptions } from "../ontap/transport";
 import { InputFailure, containsUnknown, irreversibleReason } from "./check";
+import { ConnectionConfigError } from "./errors";
 import { resolveConnection } from "./connection";
 import { CONNECTION_KEYS, ClusterSecurityInputs, connectionOf, settingsOf } from "./model";
 import { LifecycleEnv, deadlineOf, withClient } from "./operations";
@@ -20,8 +21,9 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
   if (CONNECTION_KEYS.some((key) => containsUnknown(inputs[key]))) return [];
   let connection: ConnectionOptions;
   try {
-    connection = resolveConnection(connectionOf(inputs), env.config, env.env);
+    connection = resolveConnection(connectionOf(inputs), env.config, env.env, env.clock.now());
   } catch (error) {
+    if (error instanceof ConnectionConfigError) return error.failures.map((f) => ({ property: f.property, reason: f.reason }));
     return [{ property: "host", reason: (error as Error).message }];
   }
   const desired = settingsOf(inputs);
@@ -44,9 +46,28 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
       return [];
     }, deadlineOf(inputs, env, "look"));
   } catch (error) {
-    // Point at the argument to fix: credentials for 401, the account for 403, the address otherwise.
-    const status = error instanceof OntapApiError ? error.status : 0;
-    const property = status === 401 ? "password" : status === 403 ? "username" : "host";
-    return [{ property, reason: `cannot check the cluster: ${(error as Error).message}` }];
+    const property = blamedArgument(error, connection.clientCertificate !== undefined);
+    const refused = property === "clientCertificate" ? "the cluster did not accept clientCertificate: " : "";
+    return [{ property, reason: `cannot check the cluster: ${refused}${(error as Error).message}` }];
   }
+}
+
+/**
+ * The argument to fix for a failed read: the credentials for 401, the account for 403, the address
+ * otherwise. With a client certificate, both are the certificate (its CN is the account), and so is a
+ * handshake the cluster ended with an alert about it, which is how a cluster that verifies certificates
+ * in TLS refuses one it does not trust or that expired.
+ */
+export function blamedArgument(error: unknown, withCertificate: boolean): string {
+  const status = error instanceof OntapApiError ? error.status : 0;
+  if (withCertificate && (status === 401 || status === 403 || (error instanceof OntapNetworkError && refusedCertificate(error.cause)))) {
+    return "clientCertificate";
+  }
+  return status === 401 ? "password" : status === 403 ? "username" : "host";
+}
+
+/** A TLS alert from the server about our certificate: unknown CA, expired, revoked, bad, required. */
+function refusedCertificate(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && /^ERR_SSL_.*ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_\w+|ACCESS_DENIED)$/.test(code);
 }

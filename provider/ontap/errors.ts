@@ -47,8 +47,10 @@ export abstract class OntapError extends OntapSecurityError {}
 /** Where a request went: enough to find it in ONTAP's audit log, never a credential. */
 export interface RequestContext {
   readonly method: string;
-  /** The URL without credentials (they travel only in the Authorization header). */
+  /** The URL without credentials (they travel only in the Authorization header, or the TLS handshake). */
   readonly url: string;
+  /** How the request authenticated: a password (default) or a client certificate. Decides what a 401 or 403 means. */
+  readonly authentication?: "password" | "certificate";
 }
 
 /** The cluster address is not one this package can use (not HTTPS, a path, credentials in it…). */
@@ -91,6 +93,8 @@ export class OntapApiError extends OntapError {
   readonly jobUuid: string | undefined;
   /** The pause a 429 or 503 asked for (`Retry-After`), in milliseconds. */
   readonly retryAfterMs: number | undefined;
+  /** How the refused request authenticated: a 401 or 403 is about the password or the client certificate. */
+  readonly authentication: "password" | "certificate";
 
   constructor(
     request: RequestContext,
@@ -105,6 +109,7 @@ export class OntapApiError extends OntapError {
     this.ontapMessage = details.ontapMessage;
     this.jobUuid = details.jobUuid;
     this.retryAfterMs = details.retryAfterMs;
+    this.authentication = request.authentication ?? "password";
   }
 
   /** True for errors that a later identical request may not hit: lock contention and server faults. */
@@ -128,17 +133,18 @@ function describeApiError(
   if (d.jobUuid !== undefined) extra.push(`job ${d.jobUuid}`);
   if (d.retryAfterMs !== undefined) extra.push(`asked to retry after ${Math.ceil(d.retryAfterMs / 1000)} s`);
   if (extra.length > 0) parts.push(` (${extra.join(", ")})`);
-  parts.push(meaningOf(d.status));
+  parts.push(meaningOf(d.status, request.authentication ?? "password"));
   return parts.join("");
 }
 
 /** What ONTAP means by the statuses a user meets first; how to fix it is the caller's to say. */
-function meaningOf(status: number): string {
+function meaningOf(status: number, authentication: "password" | "certificate"): string {
+  const certificate = authentication === "certificate";
   switch (status) {
     case 401:
-      return ". The cluster refused the username and password.";
+      return certificate ? ". The cluster refused the client certificate." : ". The cluster refused the username and password.";
     case 403:
-      return ". The account lacks the role to do this; it needs write access to 'security config' (for example the admin role).";
+      return `. The account${certificate ? " the client certificate maps to (by its common name)" : ""} lacks the role to do this; it needs write access to 'security config' (for example the admin role).`;
     default:
       return "";
   }
@@ -171,21 +177,41 @@ export class OntapCertificateError extends OntapNetworkError {
   }
 }
 
+/**
+ * The cluster ended the TLS handshake with an alert about the client certificate (unknown CA, expired,
+ * revoked, bad): how a server that verifies client certificates inside TLS refuses one. Never retried.
+ */
+export class OntapClientCertificateRefusedError extends OntapNetworkError {
+  /** Node's code for the alert, e.g. `ERR_SSL_TLSV1_ALERT_UNKNOWN_CA`, `ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED`. */
+  readonly tlsCode: string;
+  constructor(request: RequestContext, cause: unknown, tlsCode: string) {
+    super(request, cause, `${describeCause(cause)}. The cluster ended the TLS handshake: it does not accept the client certificate.`, false);
+    this.tlsCode = tlsCode;
+  }
+}
+
 /** Node's TLS verification code in an error or its causes: the certificate, not the network, is the problem. */
 export function tlsCodeOf(cause: unknown): string | undefined {
   let current = cause;
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME/.test(code)) return code;
+    if (typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME|_ALERT_/.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
-/** The error for a request that got no HTTP answer: a certificate refusal has its own class. */
+/**
+ * An alert received from the server about our certificate, as opposed to our own refusal of the
+ * server's: `ERR_SSL_…_ALERT_UNKNOWN_CA`, `…_ALERT_CERTIFICATE_EXPIRED`, `…_ALERT_CERTIFICATE_REQUIRED`.
+ */
+const CLIENT_CERTIFICATE_ALERT = /^ERR_SSL_.*_ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_\w+|ACCESS_DENIED)$/;
+
+/** The error for a request that got no HTTP answer: a certificate refusal, either way, has its own class. */
 export function networkErrorOf(request: RequestContext, cause: unknown): OntapNetworkError {
   const tls = tlsCodeOf(cause);
-  return tls !== undefined ? new OntapCertificateError(request, cause, tls) : new OntapNetworkError(request, cause);
+  if (tls !== undefined && CLIENT_CERTIFICATE_ALERT.test(tls)) return new OntapClientCertificateRefusedError(request, cause, tls);
+  return tls !== undefined && !/_ALERT_/.test(tls) ? new OntapCertificateError(request, cause, tls) : new OntapNetworkError(request, cause);
 }
 
 function describeCause(cause: unknown): string {

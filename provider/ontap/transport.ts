@@ -24,12 +24,20 @@ import {
 } from "./errors";
 import { quoteServerText, redactHost } from "./redact";
 
-/** How to reach and authenticate to a cluster. */
+/**
+ * How to reach and authenticate to a cluster: basic authentication with `password`, or mutual TLS with
+ * `clientCertificate` and `clientKey` (then no password is sent at all).
+ */
 export interface ConnectionOptions {
   /** Cluster management address: a name, an IP, `name:port` or `https://name:port`. */
   readonly host: string;
+  /** The account; with a client certificate, its common name (ONTAP takes the account from it). */
   readonly username: string;
-  readonly password: string;
+  readonly password?: string;
+  /** PEM client certificate, presented in the TLS handshake. */
+  readonly clientCertificate?: string;
+  /** PEM private key of `clientCertificate`. */
+  readonly clientKey?: string;
   /** Skip certificate verification (clusters often run a self-signed certificate). Default false. */
   readonly insecure?: boolean;
   /** PEM of the CA (or the self-signed certificate) that the cluster's certificate chains to. */
@@ -157,7 +165,7 @@ interface RawAnswer {
 /** Talks HTTPS to one cluster. Create one per cluster and operation; `close()` frees its sockets. */
 export class OntapTransport {
   readonly baseUrl: string;
-  readonly #authorization: string;
+  readonly #authorization: string | undefined;
   readonly #agent: CutAwareAgent;
   readonly #attempts: number;
   readonly #retryDelayMs: number;
@@ -170,12 +178,15 @@ export class OntapTransport {
 
   constructor(connection: ConnectionOptions, options: TransportOptions = {}) {
     this.baseUrl = baseUrlOf(connection.host);
-    this.#authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password}`).toString("base64")}`;
+    const certificate = connection.clientCertificate !== undefined ? { cert: connection.clientCertificate, key: connection.clientKey } : undefined;
+    // With a client certificate the TLS handshake authenticates: no Authorization header at all.
+    this.#authorization = certificate !== undefined ? undefined : `Basic ${Buffer.from(`${connection.username}:${connection.password ?? ""}`).toString("base64")}`;
     this.#agent = new CutAwareAgent({
       keepAlive: true,
       maxSockets: 4,
       rejectUnauthorized: connection.insecure !== true,
       ...(connection.caCertificate !== undefined && connection.caCertificate !== "" ? { ca: connection.caCertificate } : {}),
+      ...certificate,
     });
     this.#attempts = Math.max(1, options.attempts ?? 4);
     this.#retryDelayMs = options.retryDelayMs ?? 500;
@@ -248,7 +259,11 @@ export class OntapTransport {
   }
 
   #once(request: OntapRequest, timeLeftMs: number): TE.TaskEither<OntapError, OntapResponse> {
-    const context: RequestContext = { method: request.method, url: this.urlOf(request.path, request.query) };
+    const context: RequestContext = {
+      method: request.method,
+      url: this.urlOf(request.path, request.query),
+      authentication: this.#authorization === undefined ? "certificate" : "password",
+    };
     const usual = this.#requestTimeoutMs + (request.holdSeconds ?? 0) * 1000;
     return pipe(
       TE.tryCatch(
@@ -278,7 +293,7 @@ export class OntapTransport {
         method: context.method,
         agent: this.#agent,
         headers: {
-          authorization: this.#authorization,
+          ...(this.#authorization !== undefined ? { authorization: this.#authorization } : {}),
           accept: "application/hal+json, application/json",
           ...(request.body === undefined ? {} : { "content-type": "application/json" }),
         },

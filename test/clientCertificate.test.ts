@@ -247,9 +247,9 @@ for (const [what, which, alert] of handshakeCases) {
     const validFrom = Date.parse(new X509Certificate(client.certificate).validFrom);
     const failures = await preflight({ fips: { enabled: true } }, { ...env, clock: { ...env.clock, now: () => validFrom + 1000 } });
     t.deepEqual(failures.map((f) => f.property), ["clientCertificate"], JSON.stringify(failures));
-    t.regex(failures[0]?.reason ?? "", /^cannot check the cluster: the cluster did not accept clientCertificate: GET https:\/\/127\.0\.0\.1:\d+\/api\/cluster\?fields=version%2Cname%2Cuuid failed: /);
+    t.regex(failures[0]?.reason ?? "", /^cannot check the cluster: GET https:\/\/127\.0\.0\.1:\d+\/api\/cluster\?fields=version%2Cname%2Cuuid failed: /);
     t.regex(failures[0]?.reason ?? "", alert);
-    t.regex(failures[0]?.reason ?? "", /The cluster ended the TLS handshake/);
+    t.regex(failures[0]?.reason ?? "", /The cluster ended the TLS handshake: it does not accept the client certificate\. Check clientCertificate \(argument clientCertificate, config ontap:clientCertificate or ONTAP_CLIENT_CERTIFICATE\): it must chain to/);
     t.false(keyBody(client.privateKey).some((line) => (failures[0]?.reason ?? "").includes(line)));
   });
 }
@@ -263,5 +263,5 @@ test("a cluster that answers 401 to an unmapped certificate fails the preview on
     lifecycleEnv({ "ontap:host": sim.clusters[0]?.host ?? "", "ontap:caCertificate": sim.caCertificate, "ontap:clientCertificate": client.certificate, "ontap:clientKey": client.privateKey }),
   );
   t.deepEqual(failures.map((f) => f.property), ["clientCertificate"]);
-  t.regex(failures[0]?.reason ?? "", /failed with HTTP 401: User is not authorized\..*client-ca certificate installed on the cluster.*-authentication-method cert/);
+  t.regex(failures[0]?.reason ?? "", /failed with HTTP 401: User is not authorized\. \(ONTAP error code 6691623\)\. The cluster refused the client certificate\. Check clientCertificate .*'security certificate install -type client-ca'.*-authentication-method cert'\.$/);
 });

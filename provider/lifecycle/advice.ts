@@ -6,6 +6,7 @@
 import {
   OntapApiError,
   OntapCertificateError,
+  OntapClientCertificateRefusedError,
   OntapDeadlineError,
   OntapError,
   OntapJobLostError,
@@ -24,6 +25,13 @@ function sourcesOf(key: keyof typeof CONNECTION_SOURCES): string {
 
 /** The advice for an error, or undefined when the message already says all there is to do. */
 export function adviceFor(error: unknown): string | undefined {
+  if ((error instanceof OntapApiError && error.status === 401 && error.authentication === "certificate") || error instanceof OntapClientCertificateRefusedError) {
+    return (
+      `Check clientCertificate (${sourcesOf("clientCertificate")}): it must chain to a certificate installed on the cluster with ` +
+      `'security certificate install -type client-ca', be within its validity, and its common name must have a login made with ` +
+      `'security login create -user-or-group-name <CN> -application http -authentication-method cert'.`
+    );
+  }
   if (error instanceof OntapApiError && error.status === 401) {
     return `Check the username and password (${sourcesOf("username")}; ${sourcesOf("password")}).`;
   }

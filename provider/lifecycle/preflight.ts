@@ -3,7 +3,7 @@
  * `pulumi preview` fails on it. Kept apart from the operations that change the cluster: nothing here
  * sends anything but GETs.
  */
-import { OntapApiError, OntapNetworkError } from "../ontap/errors";
+import { OntapApiError, OntapClientCertificateRefusedError } from "../ontap/errors";
 import { ConnectionOptions } from "../ontap/transport";
 import { InputFailure, containsUnknown, irreversibleReason } from "./check";
 import { ConnectionConfigError } from "./errors";
@@ -46,9 +46,7 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
       return [];
     }, deadlineOf(inputs, env, "look"));
   } catch (error) {
-    const property = blamedArgument(error, connection.clientCertificate !== undefined);
-    const refused = property === "clientCertificate" ? "the cluster did not accept clientCertificate: " : "";
-    return [{ property, reason: `cannot check the cluster: ${refused}${(error as Error).message}` }];
+    return [{ property: blamedArgument(error, connection.clientCertificate !== undefined), reason: `cannot check the cluster: ${(error as Error).message}` }];
   }
 }
 
@@ -60,14 +58,6 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
  */
 export function blamedArgument(error: unknown, withCertificate: boolean): string {
   const status = error instanceof OntapApiError ? error.status : 0;
-  if (withCertificate && (status === 401 || status === 403 || (error instanceof OntapNetworkError && refusedCertificate(error.cause)))) {
-    return "clientCertificate";
-  }
+  if (withCertificate && (status === 401 || status === 403 || error instanceof OntapClientCertificateRefusedError)) return "clientCertificate";
   return status === 401 ? "password" : status === 403 ? "username" : "host";
-}
-
-/** A TLS alert from the server about our certificate: unknown CA, expired, revoked, bad, required. */
-function refusedCertificate(cause: unknown): boolean {
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && /^ERR_SSL_.*ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_\w+|ACCESS_DENIED)$/.test(code);
 }

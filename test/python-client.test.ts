@@ -63,6 +63,9 @@ interface Profile {
   /** The simulator's failedJobAnswer, which the script must be told. */
   failedJobAnswer: "job" | "error";
   steps: string;
+  /** More scenario switches and initial settings, for the steps that need them. */
+  scenario?: ClusterOptions["scenario"];
+  security?: ClusterOptions["security"];
 }
 
 const profiles: Profile[] = [
@@ -71,6 +74,21 @@ const profiles: Profile[] = [
   { version: "9.10.1", failedJobAnswer: "job", steps: "all" },
   { version: "9.16.1", failedJobAnswer: "job", steps: "all" },
   { version: "9.16.1", failedJobAnswer: "error", steps: "failure" },
+  // The other forms the reference documents; check_simulator.py's `forms` step expects exactly these.
+  {
+    version: "9.16.1",
+    failedJobAnswer: "job",
+    steps: "forms",
+    scenario: {
+      okmCodeForm: "string",
+      okmSupportedPresent: false,
+      jobLinkForm: "uuid",
+      errorArguments: true,
+      preconditionErrors: "patch",
+      fipsCertificateStrengthTooLow: true,
+    },
+    security: { onboard_key_manager_configurable_status: { code: 65537300, message: "No platform support for volume encryption in following nodes - node1, node2." } },
+  },
 ];
 
 const SIMULATED_PATHS = /^\/api\/(cluster|security|cluster\/jobs\/[0-9a-f-]+)$/;
@@ -85,7 +103,8 @@ async function judge(t: ExecutionContext, profile: Profile): Promise<void> {
   // The failing step turns on software-data-encryption conversion, which dataVolumesPresent makes fail.
   const options: ClusterOptions = {
     version: profile.version,
-    scenario: { dataVolumesPresent: true, jobDurationMs: 300, failedJobAnswer: profile.failedJobAnswer },
+    scenario: { dataVolumesPresent: true, jobDurationMs: 300, failedJobAnswer: profile.failedJobAnswer, ...profile.scenario },
+    ...(profile.security ? { security: profile.security } : {}),
   };
   const sim = await startSimulator({ clusters: [options] });
   const dir = await mkdtemp(join(tmpdir(), "ontap-python-judge-"));
@@ -113,6 +132,10 @@ async function judge(t: ExecutionContext, profile: Profile): Promise<void> {
   if (profile.steps === "all" && profile.version !== "9.7.0") {
     t.true(cluster.patches().length > 0, "the client sent PATCHes");
     t.true(cluster.requests.some((entry) => entry.path.startsWith("/api/cluster/jobs/") && entry.query.fields === "message,state,error"), "the client polled a job itself");
+  }
+  if (profile.steps === "forms") {
+    t.true(cluster.patches().some((entry) => entry.query.return_records === "true" && entry.status === 200), "the client's return_records was accepted");
+    t.true(cluster.patches().some((entry) => entry.status === 400 && (entry.body as { fips?: unknown }).fips !== undefined), "a precondition refused the PATCH itself");
   }
   t.log(`${profile.version} (${profile.steps}, failedJobAnswer=${profile.failedJobAnswer}): ${cluster.requests.length} requests in ${Date.now() - started} ms`);
 }

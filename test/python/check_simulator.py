@@ -3,7 +3,7 @@
 Run with the interpreter that scripts/python-client.sh prints:
 
     python check_simulator.py --host 127.0.0.1:PORT --ca CA.pem --version 9.16.1 \
-        [--steps all|cluster,read,patch,failure] [--failure-answer job|error]
+        [--steps all|cluster,read,patch,failure|forms] [--failure-answer job|error]
 
 Credentials come from --username/--password or ONTAP_USERNAME/ONTAP_PASSWORD (keep the password out of
 the process list). Every other option also has an ONTAP_* variable: ONTAP_HOST, ONTAP_CA_PATH,
@@ -19,6 +19,11 @@ The steps, each checking what the expected ONTAP release can do:
            software-data-encryption conversion fails with 196608081) must raise NetAppRestError carrying
            ONTAP's message; `--failure-answer` tells which answer the cluster gives under `return_timeout`
            (its `failedJobAnswer`): `job` (202, then the polled job fails) or `error` (400 with the error).
+  forms    Not part of `all`: the other forms the reference documents, which the caller switches on
+           (okmCodeForm string, okmSupportedPresent false, jobLinkForm uuid, errorArguments, preconditionErrors
+           patch with fipsCertificateStrengthTooLow and dataVolumesPresent, the key manager status code
+           65537300): the client reads a string code, misses `supported`, sends `return_records`, meets a job
+           linked by uuid alone, and gets the preconditions as synchronous 400s with `arguments`.
 
 Prints one `ok` line per check and exits 0, or prints `FAIL` with the reason and exits 1.
 """
@@ -27,6 +32,7 @@ import argparse
 import datetime
 import os
 import sys
+import time
 import traceback
 
 from netapp_ontap import HostConnection, NetAppRestError
@@ -35,6 +41,9 @@ from netapp_ontap.resources import Cluster, Job, SecurityConfig
 # Keep in step with the simulator's scenario messages (simulator/simCluster.ts).
 DATA_VOLUMES_CODE = 196608081
 DATA_VOLUMES_TEXT = "Data volumes are present"
+
+# Keep in step with the "forms" profile of test/python-client.test.ts.
+OKM_CODE = 65537300
 
 TLS13_SUITES = {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"}
 
@@ -246,7 +255,65 @@ def step_failure(args, version):
     check(after["software_data_encryption"]["conversion_enabled"] is False, "a failed conversion changes nothing", after)
 
 
-STEPS = {"cluster": step_cluster, "read": step_read, "patch": step_patch, "failure": step_failure}
+def step_forms(args, version):
+    interval = args.poll_interval
+
+    # The key manager status code as a string of digits, `supported` left out (the 9.9.1 reference's example).
+    status = SecurityConfig()
+    response = status.get(fields="onboard_key_manager_configurable_status")
+    raw = response.http_response.json()["onboard_key_manager_configurable_status"]
+    check(raw.get("code") == str(OKM_CODE) and "supported" not in raw, "the cluster sends the code as a string and no supported", raw)
+    okm = status.onboard_key_manager_configurable_status
+    check(okm.code == OKM_CODE, "the client reads the string code as the integer", okm.to_dict())
+    check("supported" not in okm.to_dict(), "the client has no supported field to report", okm.to_dict())
+
+    # return_records is a documented PATCH parameter: accepted, and the answer is still the job link.
+    change = SecurityConfig()
+    change.management_protocols = {"telnet_enabled": True}
+    response = change.patch(poll=False, return_records="true", return_timeout=15)
+    body = response.http_response.json()
+    check(response.http_response.status_code == 200 and list(body) == ["job"], "return_records=true is accepted", body)
+    check(list(body["job"]) == ["uuid"], "the job is linked by its uuid alone (the reference's job_link schema)", body)
+
+    # netapp-ontap 9.17.1.0 follows only a link with _links: for a uuid alone it looks for another package's
+    # Job class, and on a 202 says the link is invalid. The job is still there at /api/cluster/jobs/{uuid}.
+    change = SecurityConfig()
+    change.management_protocols = {"telnet_enabled": False}
+    response = change.patch(poll=False)
+    check(response.http_response.status_code == 202, "without return_timeout the PATCH answers 202", response.http_response.status_code)
+    uuid = response.http_response.json()["job"]["uuid"]
+    expect_rest_error(lambda: response.poll(interval=interval, timeout=30), text="does not have a valid job link")
+    print("ok - the client cannot follow a job linked by uuid alone")
+    job = Job(uuid=uuid)
+    for _ in range(30):
+        job.get()
+        if job.state in ("success", "failure"):
+            break
+        time.sleep(interval)
+    check(job.state == "success", "the job, found by its uuid, succeeded", job.to_dict())
+    check(read_security(version)["management_protocols"]["telnet_enabled"] is False, "telnet is off again", read_security(version))
+
+    # The preconditions the reference lists for the PATCH, refused by the PATCH itself, with arguments.
+    before = read_security(version)
+    fips = SecurityConfig()
+    fips.fips = {"enabled": True}
+    error = expect_rest_error(lambda: fips.patch(poll=True, poll_interval=interval), status=400, code=52428830, text="minimum security strength")
+    check("job" not in error.response_body and error.response_body["error"].get("arguments") == [], "52428830 links no job and names no value", error.response_body)
+    conversion = SecurityConfig()
+    conversion.software_data_encryption = {"conversion_enabled": True}
+    error = expect_rest_error(lambda: conversion.patch(poll=True, poll_interval=interval), status=400, code=DATA_VOLUMES_CODE, text=DATA_VOLUMES_TEXT)
+    arguments = error.response_body["error"].get("arguments")
+    check(
+        "job" not in error.response_body and isinstance(arguments, list) and len(arguments) == 1 and DATA_VOLUMES_TEXT in arguments[0]["message"],
+        "196608081 links no job and carries its reason in arguments",
+        error.response_body,
+    )
+    check(read_security(version) == before, "a refused PATCH changes nothing", read_security(version))
+
+
+STEPS = {"cluster": step_cluster, "read": step_read, "patch": step_patch, "failure": step_failure, "forms": step_forms}
+# `forms` needs a cluster switched to the other documented forms, so `all` leaves it out.
+DEFAULT_STEPS = ["cluster", "read", "patch", "failure"]
 
 
 def main():
@@ -263,7 +330,7 @@ def main():
     missing = [name for name in ("host", "username", "password", "ca", "version") if not getattr(args, name)]
     if missing:
         parser.error("missing: " + ", ".join(missing))
-    steps = list(STEPS) if args.steps == "all" else args.steps.split(",")
+    steps = DEFAULT_STEPS if args.steps == "all" else args.steps.split(",")
     unknown = [step for step in steps if step not in STEPS]
     if unknown:
         parser.error("unknown steps: " + ", ".join(unknown))

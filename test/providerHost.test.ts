@@ -6,7 +6,7 @@
  */
 import test, { ExecutionContext } from "ava";
 import { SimCluster, Simulator, startSimulator } from "../simulator";
-import type { ClusterOptions } from "../simulator";
+import type { ClientCertificate, ClusterOptions } from "../simulator";
 import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "./helpers/providerHost";
 
 /** Jobs finish in a few milliseconds: the file stays fast. */
@@ -17,6 +17,8 @@ const PROBE = {
   host: "https://probe-cluster.example.invalid:8443",
   username: "probe-admin-7f3a",
   password: "probe-P4ssw0rd-9c1e5d",
+  clientCertificate: "-----BEGIN CERTIFICATE-----\nprobe-client-certificate-2d7c\n-----END CERTIFICATE-----\n",
+  clientKey: "-----BEGIN PRIVATE KEY-----\nprobe-client-key-5e1f08\n-----END PRIVATE KEY-----\n",
 };
 
 let serialized: Promise<string> | undefined;
@@ -321,4 +323,146 @@ test("during preview, unknown values pass check, diff reports a change and nothi
   t.deepEqual(cluster.patches(), []);
   t.true(cluster.requests.every((request) => request.method === "GET"));
   t.is(cluster.security.fips?.enabled, false);
+});
+
+/** The lines of a PEM key's body: none may appear in any output, message or state in clear. */
+const keyLines = (pem: string): string[] => pem.split("\n").filter((line) => line.length > 20 && !line.startsWith("-----"));
+const leaksKey = (text: string, client: ClientCertificate): boolean => keyLines(client.privateKey).some((line) => text.includes(line));
+
+/** Stack config that reaches the cluster with a client certificate, the key as a secret; no password. */
+function certificateConfig(f: Fixture, client: ClientCertificate): Record<string, ConfigValue> {
+  return {
+    "ontap:host": f.cluster.host,
+    "ontap:caCertificate": f.sim.caCertificate,
+    "ontap:clientCertificate": client.certificate,
+    "ontap:clientKey": { secret: client.privateKey },
+  };
+}
+
+test("with a client certificate from stack config, check, create, read, update and delete authenticate by certificate alone", async (t) => {
+  const f = await setup(t);
+  const { cluster, host, provider, sim } = f;
+  sim.createCertificateLogin("pulumi-automation", "admin");
+  const client = await sim.issueClientCertificate({ commonName: "pulumi-automation" });
+  await host.configure(certificateConfig(f, client));
+
+  const desired: Props = { __provider: provider, fips: { enabled: false } };
+  t.deepEqual((await host.check({}, desired)).failures, []);
+  const created = await host.create(desired);
+  t.is(created.id, cluster.uuid);
+  t.false("clientKey" in created.properties || "clientCertificate" in created.properties, "a certificate from stack config is not copied into state");
+  const read = await host.read(created.id, created.properties);
+  const wanted: Props = { ...desired, fips: { enabled: true } };
+  t.deepEqual((await host.check(desired, wanted)).failures, []);
+  t.is((await host.diff(created.id, read.properties, wanted, desired)).changes, "DIFF_SOME");
+  const updated = await host.update(created.id, read.properties, wanted, desired);
+  t.deepEqual(updated.properties.fips, { enabled: true });
+  t.is(cluster.security.fips?.enabled, true);
+  // Refresh's diff, roles swapped: nothing to change.
+  t.is((await host.diff(created.id, (await host.read(created.id, updated.properties)).properties, wanted, wanted)).changes, "DIFF_NONE");
+  await host.delete(created.id, updated.properties, wanted);
+
+  t.true(cluster.patches().length === 1);
+  t.true(cluster.requests.length > 4);
+  for (const request of cluster.requests) {
+    t.like(request, { user: "pulumi-automation", authentication: "certificate" }, `${request.method} ${request.path}`);
+    t.is(request.authorizationScheme, undefined, "no Authorization header travels beside the certificate");
+  }
+  t.false(leaksKey(host.output(), client), "the key appeared in the provider host's output");
+});
+
+test("a client certificate and key given as arguments stay out of every message; state holds them for refresh", async (t) => {
+  const f = await setup(t, { scenario: { dataVolumesPresent: true } });
+  const { cluster, host, provider, sim } = f;
+  sim.createCertificateLogin("pulumi-automation", "admin");
+  const client = await sim.issueClientCertificate({ commonName: "pulumi-automation" });
+  await host.configure({});
+  const inputs: Props = {
+    __provider: provider,
+    host: cluster.url,
+    caCertificate: sim.caCertificate,
+    clientCertificate: client.certificate,
+    clientKey: client.privateKey,
+    fips: { enabled: true },
+    softwareDataEncryption: { conversionEnabled: true },
+  };
+  t.deepEqual((await host.check({}, inputs)).failures, []);
+  const error = await failureOf(t, host.create(inputs));
+  t.regex(error.message, /196608081/);
+  t.false(leaksKey(error.message, client), error.message);
+  t.false(error.initFailure?.reasons.some((reason) => leaksKey(reason, client)) ?? true);
+  // State keeps the key so that refresh can reach the cluster; the engine encrypts it (a secret output).
+  t.is(error.initFailure?.properties.clientKey, client.privateKey);
+
+  const refreshed = await host.read(cluster.uuid, error.initFailure?.properties ?? {});
+  t.deepEqual(refreshed.properties.fips, { enabled: true });
+  t.is(refreshed.properties.clientKey, client.privateKey);
+
+  const badType = await host.check({}, { ...inputs, clientKey: [client.privateKey] });
+  t.deepEqual(badType.failures.map((f) => f.property), ["clientKey"]);
+  t.false(badType.failures.some((f) => leaksKey(f.reason, client)), JSON.stringify(badType.failures));
+  t.false(leaksKey(host.output(), client), "the key appeared in the provider host's output");
+});
+
+test("a wrong, expired or doubled certificate fails check naming the argument, before any change", async (t) => {
+  const f = await setup(t);
+  const { cluster, provider, sim } = f;
+  // The host configures a provider once, when it first loads it: one host per stack configuration.
+  const checkWith = async (config: Record<string, ConfigValue>) => {
+    const host = await startProviderHost();
+    t.teardown(() => host.close());
+    await host.configure(config);
+    const result = await host.check({}, news);
+    outputs.push(host.output());
+    return result;
+  };
+  const outputs: string[] = [];
+  sim.createCertificateLogin("pulumi-automation", "admin");
+  const expired = await sim.issueClientCertificate({ commonName: "pulumi-automation", expired: true });
+  const stranger = await sim.issueClientCertificate({ commonName: "pulumi-automation", signer: "unknown-ca" });
+  const valid = await sim.issueClientCertificate({ commonName: "pulumi-automation" });
+  const news: Props = { __provider: provider, fips: { enabled: true } };
+
+  const old = await checkWith(certificateConfig(f, expired));
+  t.deepEqual(old.failures.map((failure) => failure.property), ["clientCertificate"]);
+  t.regex(old.failures[0]?.reason ?? "", /^clientCertificate \(CN=pulumi-automation\) \(from config ontap:clientCertificate\) expired on /);
+  t.deepEqual(cluster.requests, [], "an expired certificate is refused without asking the cluster");
+
+  const unknown = await checkWith(certificateConfig(f, stranger));
+  t.deepEqual(unknown.failures.map((failure) => failure.property), ["clientCertificate"]);
+  t.regex(unknown.failures[0]?.reason ?? "", /HTTP 401: User is not authorized\..*The cluster refused the client certificate\. Check clientCertificate/);
+
+  const both = await checkWith({ ...certificateConfig(f, valid), "ontap:username": sim.username, "ontap:password": { secret: sim.password } });
+  t.deepEqual(both.failures.map((failure) => failure.property), ["clientCertificate"]);
+  t.regex(both.failures[0]?.reason ?? "", /^password \(from config ontap:password\) and clientCertificate \(from config ontap:clientCertificate\) are both set/);
+
+  const keyless = await checkWith({ "ontap:host": cluster.host, "ontap:caCertificate": sim.caCertificate, "ontap:clientCertificate": valid.certificate });
+  t.deepEqual(keyless.failures.map((failure) => failure.property), ["clientKey"]);
+
+  t.deepEqual(cluster.patches(), []);
+  t.is(cluster.security.fips?.enabled, false);
+  t.true(cluster.requests.every((request) => request.method === "GET"));
+  for (const client of [expired, stranger, valid]) t.false(leaksKey(outputs.join("") + JSON.stringify([old, unknown, both, keyless]), client));
+});
+
+test("a certificate mapped to a read-only account passes check, and fails the update with ONTAP's 403 and nothing changed", async (t) => {
+  const f = await setup(t);
+  const { cluster, host, provider, sim } = f;
+  sim.createCertificateLogin("auditor", "readonly");
+  const client = await sim.issueClientCertificate({ commonName: "auditor" });
+  await host.configure(certificateConfig(f, client));
+  const before = copy(cluster.security);
+
+  const wanted: Props = { __provider: provider, fips: { enabled: true } };
+  t.deepEqual((await host.check({}, wanted)).failures, [], "reading is allowed: check cannot know the role");
+  const error = await failureOf(t, host.create(wanted));
+  t.regex(error.message, /PATCH https:\/\/127\.0\.0\.1:\d+\/api\/security\?return_timeout=\d+ failed with HTTP 403: not authorized for that command \(ONTAP error code 6\)\. The account the client certificate maps to \(by its common name\) lacks the role/);
+  t.deepEqual(cluster.security, before, "nothing changed on the cluster");
+  t.is(cluster.jobs.size, 0);
+  t.deepEqual(
+    cluster.patches().map((patch) => [patch.user, patch.status]),
+    [["auditor", 403]],
+  );
+  // What the engine records says so too: the cluster's settings as they are.
+  if (error.initFailure !== undefined) t.deepEqual(error.initFailure.properties.fips, { enabled: false });
 });

@@ -42,7 +42,7 @@ export function atLeast(version: OntapVersion, minimum: string): boolean {
   return version.minor >= floor.minor;
 }
 
-/** ONTAP's `version` object, with a `full` string shaped like a real release banner. */
+/** ONTAP's `version` object. Simulator choice [version-banner]: `full` is shaped like a release banner, with a fixed date. */
 export function clusterVersionJson(version: OntapVersion): { full: string; generation: number; major: number; minor: number } {
   return {
     full: `NetApp Release ${formatVersion(version)}: Tue Nov 26 10:00:00 UTC 2024`,

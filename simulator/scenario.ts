@@ -36,7 +36,7 @@ export interface Scenario {
   metroclusterSwitchover: boolean;
   /**
    * Whether an Onboard or external key manager is configured. Default true; false makes enabling conversion
-   * fail with `196608080` (simulator choice: the code ONTAP uses is unconfirmed); where, `preconditionErrors` says.
+   * fail with `196608080` (`no-key-manager` in docs/simulator.md); where, `preconditionErrors` says.
    */
   keyManagerConfigured: boolean;
   /** Enabling FIPS fails with `52559974` (a non-compliant certificate is in use); where, `preconditionErrors` says. */
@@ -52,7 +52,8 @@ export interface Scenario {
   failNextJobs?: FailNextJobs;
   /**
    * What a PATCH with `return_timeout` answers when its job fails in time: `"job"` (default) the 202 job link
-   * alone, `"error"` a 400 with ONTAP's error body and still the `job` link. ONTAP's choice is unconfirmed.
+   * alone, `"error"` a 400 with ONTAP's error body and still the `job` link (`failed-job-answer` in
+   * docs/simulator.md). ONTAP's answer is unconfirmed.
    */
   failedJobAnswer: "error" | "job";
   /**
@@ -99,7 +100,7 @@ export interface Scenario {
   okmSupportedPresent: boolean;
   /**
    * Error bodies, synchronous and in jobs, carry `arguments`: one `{code, message}` per value named in the
-   * message (simulator choice: which values, and the error's own code on each). Default false: synchronous
+   * message (`error-arguments` in docs/simulator.md). Default false: synchronous
    * errors have no `arguments`, a job's error has `arguments: []`.
    */
   errorArguments: boolean;

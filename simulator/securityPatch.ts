@@ -20,7 +20,8 @@ export interface SecurityPatch {
 
 /**
  * Flattens a JSON body into dotted leaf paths: `{"tls":{"protocol_versions":[…]},"fips.enabled":true}` gives
- * `tls.protocol_versions` and `fips.enabled`. Arrays and scalars are leaves; a later duplicate wins.
+ * `tls.protocol_versions` and `fips.enabled`. Arrays and scalars are leaves. Simulator choice [body-merge]:
+ * a field given twice (nested and dotted) takes the later value.
  */
 export function flattenBody(body: Record<string, unknown>, prefix = ""): Map<string, unknown> {
   const leaves = new Map<string, unknown>();
@@ -47,7 +48,7 @@ export function parseSecurityPatch(version: OntapVersion, body: unknown): Securi
   for (const [path, value] of flattenBody(body)) {
     const spec = writable.get(path);
     if (spec === undefined) {
-      // `{"fips": 5}` names a known group with a non-object value: that is a type error, not an unknown field.
+      // Simulator choice [wrong-type]: `{"fips": 5}` names a known group with a non-object value: a type error, not an unknown field.
       if ([...writable.keys()].some((known) => known.startsWith(`${path}.`))) return invalidFieldValue(path, value, "<object>");
       return unexpectedArgument(path);
     }
@@ -63,10 +64,10 @@ export function parseSecurityPatch(version: OntapVersion, body: unknown): Securi
 /**
  * The checks ONTAP makes against the cluster's current settings before it starts a job:
  * - SSLv3 / TLSv1 asked for while FIPS is on or being switched on: `52428817` / `52428824` (documented).
- * - TLSv1.1 likewise from 9.11.1: simulator choice `52428825` (FIPS there allows only TLSv1.2/1.3).
+ * - TLSv1.1 likewise from 9.11.1: `52428825` (FIPS there allows only TLSv1.2/1.3).
  * - telnet or rsh switched on while FIPS is on or being switched on: `5636145` "not supported when cluster
  *   security is configured with FIPS mode" (the documented code; tying it to these protocols is a guess).
- * - `software_data_encryption.conversion_enabled: false` once it is true: simulator choice `196608085`,
+ * - `software_data_encryption.conversion_enabled: false` once it is true: `196608085`,
  *   because a conversion cannot be reverted.
  */
 export function checkPatchAgainstState(version: OntapVersion, state: SecurityState, patch: SecurityPatch): OntapFailure | undefined {
@@ -76,19 +77,19 @@ export function checkPatchAgainstState(version: OntapVersion, state: SecuritySta
     if (protocols.includes("SSLv3")) return ontapFailure(400, "52428817", "SSLv3 is not supported when FIPS is enabled.", "tls.protocol_versions", ["SSLv3"]);
     if (protocols.includes("TLSv1")) return ontapFailure(400, "52428824", "TLSv1 is not supported when FIPS is enabled.", "tls.protocol_versions", ["TLSv1"]);
     if (atLeast(version, "9.11.1") && protocols.includes("TLSv1.1")) {
-      // Simulator choice: code 52428825 (the reference lists none for TLSv1.1; FIPS allows only TLSv1.2/1.3 from 9.11.1).
+      // Simulator choice [tls11-under-fips]: code 52428825 (the reference lists none for TLSv1.1; FIPS allows only TLSv1.2/1.3 from 9.11.1).
       return ontapFailure(400, "52428825", "TLSv1.1 is not supported when FIPS is enabled.", "tls.protocol_versions", ["TLSv1.1"]);
     }
   }
   const management = patch.management_protocols;
   if (fipsAfter && (management?.telnet_enabled === true || management?.rsh_enabled === true)) {
     const field = management.telnet_enabled === true ? "management_protocols.telnet_enabled" : "management_protocols.rsh_enabled";
-    // Simulator choice: the reference documents 5636145 for this endpoint without saying what triggers it;
+    // Simulator choice [telnet-rsh-under-fips]: the reference documents 5636145 for this endpoint without saying what triggers it;
     // telnet and rsh are the plain-text protocols FIPS mode rules out.
     return ontapFailure(400, "5636145", "Enabling Telnet or RSH is not supported when cluster security is configured with FIPS mode.", field, [field]);
   }
   if (patch.software_data_encryption?.conversion_enabled === false && state.software_data_encryption?.conversion_enabled === true) {
-    // Simulator choice: code 196608085 and a refusal at all; the reference does not say what disabling does.
+    // Simulator choice [conversion-disable]: code 196608085 and a refusal at all; the reference does not say what disabling does.
     return ontapFailure(
       400,
       "196608085",
@@ -119,6 +120,7 @@ function checkValue(spec: FieldSpec, value: unknown): OntapFailure | undefined {
 }
 
 function checkStringList(path: string, value: unknown): OntapFailure | undefined {
+  // Simulator choice [wrong-type]: an empty list is refused, as are unknown protocols and suites not named the IANA way.
   if (!Array.isArray(value) || value.length === 0) return invalidFieldValue(path, value, "<non-empty list of strings>");
   for (const item of value) {
     if (typeof item !== "string") return invalidFieldValue(path, item, "<string>");

@@ -98,9 +98,10 @@ const DEFAULT_CIPHER_SUITES = [
 ];
 
 /**
- * The settings a fresh cluster of `version` starts with, overlaid with `init`. Defaults: FIPS off,
- * software encryption not converted, telnet/rsh off, TLSv1.3 + 1.2 (9.10.1 also TLSv1.1, its factory default
- * in this simulator). Throws when `init` names a group or field the release does not have.
+ * The settings a fresh cluster of `version` starts with, overlaid with `init`.
+ * Simulator choice [factory-defaults]: FIPS off, software encryption not converted and on by default, telnet/rsh off,
+ * TLSv1.3 + 1.2 (9.10.1 also TLSv1.1), a short suite list, and a key manager that can be configured
+ * (code 0, empty message). Throws when `init` names a group or field the release does not have.
  */
 export function initialSecurityState(version: OntapVersion, init: SecurityStateInit = {}): SecurityState {
   const state: SecurityState = {
@@ -194,8 +195,9 @@ export function expandProtocolVersions(requested: readonly string[]): string[] {
 }
 
 /**
- * What the cluster stores for a requested suite list: deduplicated and sorted (ONTAP may reorder, so
- * clients must compare as sets), with the TLS 1.3 suites kept while TLSv1.3 is enabled.
+ * What the cluster stores for a requested suite list. Simulator choice [cipher-suites-stored]: deduplicated
+ * and sorted (ONTAP may reorder, so clients must compare as sets), with the TLS 1.3 suites kept while
+ * TLSv1.3 is enabled.
  */
 export function storedCipherSuites(requested: readonly string[], protocolVersions: readonly string[]): string[] {
   const suites = new Set(requested);

@@ -146,6 +146,7 @@ interface PlannedFailure {
   values: string[];
 }
 
+// Simulator choice [server-error]: a larger body is answered 500 code 1.
 const MAX_BODY_BYTES = 1 << 20;
 
 /** The cluster behind a {@link SimCluster}; index.ts feeds it requests. */
@@ -260,6 +261,7 @@ export class SimulatedCluster implements SimCluster {
     }
     entry.status = answer.status;
     const text = JSON.stringify(answer.status >= 400 ? this.inForm(answer.body) : answer.body);
+    // Simulator choice [hal-json]: every answer, errors included, is HAL JSON.
     const headers: Record<string, string | number> = {
       "Content-Type": "application/hal+json",
       "Content-Length": Buffer.byteLength(text),
@@ -279,6 +281,7 @@ export class SimulatedCluster implements SimCluster {
   }
 
   private async answer(req: IncomingMessage, url: URL, raw: string, entry: RequestLogEntry): Promise<Answer | typeof DROP> {
+    // Simulator choice [auth-401]: authentication comes first, before the path is looked at.
     const login = this.authenticate(req);
     if (login === undefined) return failure(authenticationFailed());
     entry.user = login.user;
@@ -302,6 +305,7 @@ export class SimulatedCluster implements SimCluster {
       if (!atLeast(this.ontapVersion, "9.7.0")) return failure(apiNotFound());
       if (method === "GET") return this.getSecurity(url.searchParams);
       if (method === "PATCH") {
+        // Simulator choice [concurrent-patches]: a PATCH while a security job runs starts a job of its own.
         if (this.securityJobRunning()) this.patchesWhileJobRunning.push(entry);
         if (!atLeast(this.ontapVersion, "9.8.0")) return failure(methodNotAllowed(method, path, `PATCH exists from ONTAP 9.8; this cluster runs ${this.version}`));
         if (login.role !== "admin") return failure(notAuthorized());
@@ -332,8 +336,8 @@ export class SimulatedCluster implements SimCluster {
    * within its validity, and its common name must have a certificate login (ONTAP maps the CN to the
    * account of that name). Otherwise basic credentials decide.
    *
-   * A certificate that is unknown, expired or not mapped is answered 401 ("User is not authorized."),
-   * not with a failed handshake. ONTAP does not document which it does. Failing the handshake would
+   * Simulator choice [certificate-401]: a certificate that is unknown, expired or not mapped is answered 401
+   * ("User is not authorized."), not with a failed handshake. ONTAP does not document which it does. Failing the handshake would
    * need the TLS layer to require certificates of every client, locking out basic authentication,
    * which a cluster keeps serving beside certificates; and NetApp's Python client expects a 401 here
    * (`HostConnection` drops its session on a 401 to a certificate-authenticated request). The
@@ -383,6 +387,7 @@ export class SimulatedCluster implements SimCluster {
           const version = (body.version ??= {}) as Record<string, unknown>;
           version[key] = clusterVersionJson(this.ontapVersion)[key];
         } else {
+          // Simulator choice [not-simulated]: the other fields of /api/cluster are not modelled.
           return failure(invalidQueryValue("fields", name, "<field,...>; the ONTAP simulator answers only name, uuid and version on /api/cluster"));
         }
       }
@@ -412,13 +417,14 @@ export class SimulatedCluster implements SimCluster {
   private async patchSecurity(query: URLSearchParams, raw: string, user: string): Promise<Answer | typeof DROP> {
     const stray = strayParameter(query, ["return_timeout", "return_records"]);
     if (stray) return failure(unexpectedArgument(stray));
-    // `return_records` is documented for this PATCH (9.8, 9.9.1). Simulator choice: accepted as true or false
-    // on every release with PATCH, and ignored: the answer of a PATCH of this singleton has no records.
+    // `return_records` is documented for this PATCH (9.8, 9.9.1). Simulator choice [return-records]: accepted as
+    // true or false on every release with PATCH, and ignored: the answer of a PATCH of this singleton has no records.
     const returnRecords = query.get("return_records");
     if (returnRecords !== null && returnRecords !== "true" && returnRecords !== "false") {
       return failure(invalidQueryValue("return_records", returnRecords, "<true|false>"));
     }
     const timeoutText = query.get("return_timeout");
+    // Simulator choice [return-timeout-default]: no return_timeout means 0, an answer at once.
     let returnTimeoutSeconds = 0;
     if (timeoutText !== null) {
       if (!/^\d+$/.test(timeoutText) || Number(timeoutText) > 120) {
@@ -428,6 +434,7 @@ export class SimulatedCluster implements SimCluster {
     }
     let body: unknown;
     try {
+      // Simulator choice [empty-patch]: an empty body is an empty PATCH, which runs a job that succeeds.
       body = raw.trim() === "" ? {} : JSON.parse(raw);
     } catch (error) {
       return failure(invalidJson(error instanceof Error ? error.message : String(error)));
@@ -441,7 +448,7 @@ export class SimulatedCluster implements SimCluster {
     if (refused) return failure(refused);
     if (this.scenario.preconditionErrors === "patch") {
       const unmet = this.unmetPrecondition(patch);
-      // Simulator choice: HTTP 400 and no `target`; the reference lists these codes for the PATCH without a status.
+      // Simulator choice [precondition-status]: HTTP 400 and no `target`; the reference lists these codes for the PATCH without a status.
       if (unmet) return failure(ontapFailure(400, String(unmet.code), unmet.message, undefined, unmet.values));
     }
 
@@ -454,7 +461,7 @@ export class SimulatedCluster implements SimCluster {
     const link = { job: jobLink(job.uuid, this.scenario.jobLinkForm) };
     if (job.state === "success") return { status: 200, body: link };
     if (job.state === "failure" && this.scenario.failedJobAnswer === "error" && job.error) {
-      // Simulator choice: status 400 for a job that failed within return_timeout, with the job link kept.
+      // Simulator choice [failed-job-answer]: status 400 for a job that failed within return_timeout, with the job link kept.
       return { status: 400, body: { error: { message: job.error.message, code: job.error.code, arguments: job.error.arguments }, ...link } };
     }
     return { status: 202, body: link };
@@ -465,6 +472,7 @@ export class SimulatedCluster implements SimCluster {
     const scenario = this.scenario;
     const job: MutableJob = {
       uuid: randomUUID(),
+      // Simulator choice [job-description]: named after the request, as ONTAP's docs show for PATCH /api/cluster.
       description: options.description ?? "PATCH /api/security",
       state: "queued",
       message: "Queued",
@@ -486,6 +494,7 @@ export class SimulatedCluster implements SimCluster {
     const duration = Math.max(0, options.durationMs ?? scenario.jobDurationMs);
     const pause = Math.max(0, scenario.jobPauseMs);
     const expiry = Math.max(0, scenario.jobExpiryMs);
+    // Simulator choice [job-timeline]: briefly queued, then running (paused halfway if asked); the effect lands at the end.
     const queued = Math.min(20, duration / 4);
     const firstHalf = (duration - queued) / 2;
     const secondHalf = duration - queued - firstHalf;
@@ -529,7 +538,11 @@ export class SimulatedCluster implements SimCluster {
     return this.unmetPrecondition(patch);
   }
 
-  /** The first precondition of `patch` that the scenario and the current settings leave unmet, if any. */
+  /**
+   * The first precondition of `patch` that the scenario and the current settings leave unmet, if any.
+   * Simulator choice [precondition-order]: FIPS before conversion; 52428830 before 52559974; no key manager,
+   * then data volumes, then switchover. The checks of `checkPatchAgainstState` come before all of them.
+   */
   private unmetPrecondition(patch: SecurityPatch): PlannedFailure | undefined {
     const scenario = this.scenario;
     if (patch.fips?.enabled === true && this.security.fips?.enabled !== true) {
@@ -557,7 +570,7 @@ export class SimulatedCluster implements SimCluster {
         message: `Failed to enable software data encryption conversion. Reason: ${reason}`,
         values: [reason],
       });
-      // Simulator choice: 196608080 for "no key manager"; ONTAP's code for this precondition is unconfirmed.
+      // Simulator choice [no-key-manager]: 196608080 for "no key manager"; ONTAP's code for this precondition is unconfirmed.
       if (!scenario.keyManagerConfigured) {
         return failed(196608080, "No key manager is configured on the cluster. Configure the Onboard Key Manager or an external key manager, and then try the operation again.");
       }
@@ -575,6 +588,7 @@ export class SimulatedCluster implements SimCluster {
     job.state = "running";
     job.message = "Running";
     this.onJobState?.(job);
+    // Simulator choice [encryption-state]: encrypting (or rekeying) while the job runs, encrypted when it ends.
     const encryption = this.security.software_data_encryption;
     if (encryption?.encryption_state === undefined || planned !== undefined) return;
     if (job.patch.software_data_encryption?.conversion_enabled === true && encryption.encryption_state === "unencrypted") {
@@ -605,8 +619,8 @@ export class SimulatedCluster implements SimCluster {
 
   /**
    * Applies a job's groups in order: fips, tls, management_protocols, software_data_encryption.disabled_by_default,
-   * then the conversion (and rekey). The groups before `failingStage` are kept when it fails: a failing
-   * conversion leaves FIPS/TLS/protocol changes in place (a simulator choice; ONTAP's behaviour is unconfirmed).
+   * then the conversion (and rekey). Simulator choice [partial-apply]: the groups before `failingStage` are
+   * kept when it fails: a failing conversion leaves FIPS/TLS/protocol changes in place; ONTAP's behaviour is unconfirmed.
    */
   private applyPatch(patch: SecurityPatch, failingStage: "fips" | "conversion" | undefined): void {
     const state = this.security;

@@ -107,8 +107,8 @@ const FILTERABLE: readonly string[] = ["uuid", "description", "state", "message"
 
 /**
  * One ONTAP query value: alternatives separated by `|`, each an exact value, a `*` wildcard pattern, or
- * `!value` for "not". Comparisons (`<`, `>`, `..`) are ONTAP syntax the simulator does not implement:
- * they are refused loudly rather than matched wrongly.
+ * `!value` for "not". Simulator choice [job-filters]: matching ignores case, and comparisons (`<`, `>`,
+ * `..`), ONTAP syntax the simulator does not implement, are refused loudly rather than matched wrongly.
  */
 export function parseFilter(field: string, value: string): ((actual: string | undefined) => boolean) | OntapFailure {
   const alternatives = value.split("|").map((text) => text.trim());

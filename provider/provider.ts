@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { validateInputs } from "./lifecycle/check";
+import { redactHost } from "./ontap/redact";
 import { ConfigSource } from "./lifecycle/connection";
 import { diffResource } from "./lifecycle/diff";
 import { ClusterSecurityInputs, ClusterSecurityOutputs } from "./lifecycle/model";
@@ -23,8 +24,10 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
       config = request.config;
     },
     async check(olds, news) {
-      const failures = validateInputs((olds ?? {}) as Record<string, unknown>, news as Record<string, unknown>);
-      if (failures.length > 0) return { inputs: news, failures };
+      const failures = validateInputs(olds, news);
+      // The engine prints a failed property's value from the inputs returned here: a host refused for
+      // any reason goes back redacted, so a credential written into it is not printed either.
+      if (failures.length > 0) return { inputs: redactedHostInputs(news), failures };
       return { inputs: news, failures: await preflight(news, env()) };
     },
     async diff(_id, olds, news) {
@@ -47,6 +50,11 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
       deleteResource(props, env());
     },
   };
+}
+
+function redactedHostInputs(news: ClusterSecurityInputs): ClusterSecurityInputs {
+  if (news === null || typeof news !== "object" || typeof news.host !== "string") return news;
+  return { ...news, host: redactHost(news.host) };
 }
 
 /** The provider the provider host uses: one per process, configured once with the stack's config. */

@@ -13,7 +13,20 @@ const rejected: [string, Record<string, unknown>, string, RegExp][] = [
   ["a host with a path", { host: "https://cluster1/api" }, "host", /must not have a path/],
   ["a host with credentials", { host: "https://admin:pw@cluster1" }, "host", /contains credentials \(text before an @\); give username and password separately/],
   ["an empty username", { username: " " }, "username", /username is empty/],
-  ["a CA that is not PEM", { caCertificate: "abc" }, "caCertificate", /PEM text/],
+  ["a CA that is not PEM", { caCertificate: "abc" }, "caCertificate", /caCertificate has no PEM certificate/],
+  [
+    "a CA whose PEM block is not a certificate",
+    { caCertificate: "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n" },
+    "caCertificate",
+    /caCertificate has a PEM block that is not a certificate Node can parse \(its certificate: /,
+  ],
+  ["a username with a colon", { username: "corp:admin" }, "username", /^username contains ":", which HTTP Basic authentication cannot carry/],
+  ["an empty host", { host: "" }, "host", /^host is an empty string; give a value, or leave host out to use config ontap:host or ONTAP_HOST$/],
+  ["an empty password", { password: "" }, "password", /^password is an empty string/],
+  ["an empty caCertificate", { caCertificate: "" }, "caCertificate", /^caCertificate is an empty string/],
+  ["an ftp:// host with a password holding #", { host: "ftp://u:p#ss@cluster1:21" }, "host", /^host "ftp:\/\/\*\*\*@cluster1:21" contains credentials/],
+  ["a host without scheme with credentials", { host: "u:pw%41@cluster1:1" }, "host", /^host "\*\*\*@cluster1:1" contains credentials/],
+  ["a host with an invalid port", { host: "cluster1:99999" }, "host", /is not a host name, IP address or https:\/\/ URL \(with an optional port from 1 to 65535\)/],
   ["a fractional job timeout", { jobTimeoutSeconds: 1.5 }, "jobTimeoutSeconds", /jobTimeoutSeconds is 1.5; allowed: a whole number of seconds from 1 to 604800/],
   ["a zero job timeout", { jobTimeoutSeconds: 0 }, "jobTimeoutSeconds", /from 1 to/],
   ["an unknown protocol version", { tls: { protocolVersions: ["TLSv1.4"] } }, "tls", /tls\.protocolVersions has "TLSv1\.4"; allowed: SSLv3, TLSv1, TLSv1\.1, TLSv1\.2, TLSv1\.3/],
@@ -64,6 +77,25 @@ for (const [title, news] of accepted) {
     t.deepEqual(validateInputs({}, { __provider: provider, ...news }), []);
   });
 }
+
+test("a username with a colon is refused without quoting it: it may be a password pasted by mistake", (t) => {
+  const failures = validateInputs({}, { username: "admin:Hunter2-secret" });
+  t.is(failures.length, 1);
+  t.false(JSON.stringify(failures).includes("Hunter2"));
+});
+
+test("inputs the engine could never send are answered with a failure, never a throw", (t) => {
+  for (const news of [null, undefined, 42, "host", [], true]) {
+    const failures = validateInputs({}, news);
+    t.is(failures.length, 1, JSON.stringify(news));
+    t.is(failures[0]?.property, "inputs");
+  }
+  t.deepEqual(validateInputs(null, {}), []);
+  t.deepEqual(
+    validateInputs({}, { fips: null }).map((f) => f.property),
+    ["fips"],
+  );
+});
 
 test("check refuses to turn conversion from true to false, and says it cannot be undone", (t) => {
   const failures = validateInputs(

@@ -1,5 +1,7 @@
 import test from "ava";
 import { resolveConnection } from "../provider/lifecycle/connection";
+import { validateInputs } from "../provider/lifecycle/check";
+import { simulatorCertificate } from "../simulator/certificate";
 import { ConnectionConfigError } from "../provider/lifecycle/errors";
 import { preflight } from "../provider/lifecycle/preflight";
 
@@ -16,9 +18,39 @@ test("an argument wins over stack config, and stack config over the environment"
   });
 });
 
-test("empty values fall through to the next source", (t) => {
-  const resolved = resolveConnection({ host: "" }, config({ "ontap:host": "" }), { ONTAP_HOST: "h", ONTAP_USERNAME: "u", ONTAP_PASSWORD: "p" });
+test("empty config values fall through to the environment", (t) => {
+  const resolved = resolveConnection({}, config({ "ontap:host": "" }), { ONTAP_HOST: "h", ONTAP_USERNAME: "u", ONTAP_PASSWORD: "p" });
   t.is(resolved.host, "h");
+});
+
+test("an empty argument is refused, as check refuses it, rather than silently replaced by config", (t) => {
+  const error = t.throws(() => resolveConnection({ host: "" }, config({ "ontap:host": "other-cluster" }), { ONTAP_USERNAME: "u", ONTAP_PASSWORD: "p" }), {
+    instanceOf: ConnectionConfigError,
+  });
+  t.deepEqual(error?.failures.map((f) => f.property), ["host"]);
+  t.regex(error?.message ?? "", /^host is an empty string/);
+});
+
+test("a username with a colon from config is refused, naming username", (t) => {
+  const error = t.throws(() => resolveConnection({}, config({ "ontap:host": "h", "ontap:username": "a:b", "ontap:password": "p" }), {}), {
+    instanceOf: ConnectionConfigError,
+  });
+  t.deepEqual(error?.failures.map((f) => f.property), ["username"]);
+});
+
+test("a CA certificate is accepted as PEM and in its one-line form with literal \\n, and reaches the transport as PEM", async (t) => {
+  const { caCertificate } = await simulatorCertificate();
+  const oneLine = caCertificate.trim().split("\n").join("\\n");
+  t.false(oneLine.includes("\n"));
+  for (const text of [caCertificate, oneLine]) {
+    t.deepEqual(validateInputs({}, { caCertificate: text }), []);
+    const resolved = resolveConnection({}, config({ "ontap:host": "h", "ontap:username": "u", "ontap:password": "p", "ontap:caCertificate": text }), {});
+    t.is(resolved.caCertificate?.trim(), caCertificate.trim());
+  }
+  const error = t.throws(() => resolveConnection({}, { get: () => undefined }, { ONTAP_HOST: "h", ONTAP_USERNAME: "u", ONTAP_PASSWORD: "p", ONTAP_CA_CERTIFICATE: "not pem" }), {
+    instanceOf: ConnectionConfigError,
+  });
+  t.deepEqual(error?.failures.map((f) => f.property), ["caCertificate"]);
 });
 
 const insecure: [string, boolean][] = [["true", true], ["1", true], ["yes", true], ["false", false], ["0", false], ["NO", false]];

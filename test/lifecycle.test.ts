@@ -91,10 +91,10 @@ test("update converges from the live settings, not from state: a drifted setting
 test("a job that outlives jobTimeoutSeconds fails saying it is still running; the next run finishes", async (t) => {
   const sim = await simulator(t);
   const cluster = sim.clusters[0];
-  cluster.scenario.jobDurationMs = 8_000;
+  cluster.scenario.jobDurationMs = 12_000;
   cluster.scenario.jobPauseMs = 300;
-  const outs = await createResource({ ...baseline, jobTimeoutSeconds: 3 }, envFor(sim)).catch((e: Error) => e);
-  // The 3 s budget covers the whole update: the server holds the PATCH until a second before the
+  const outs = await createResource({ ...baseline, jobTimeoutSeconds: 6 }, envFor(sim)).catch((e: Error) => e);
+  // The 6 s budget covers the whole update: the server holds the PATCH until a second before the
   // deadline, then the waiter polls (through the pause) to the deadline.
   t.true(outs instanceof PartialUpdateError);
   // Either the last poll saw the job going, or a poll was in flight when the time ran out: both name the job.

@@ -7,6 +7,7 @@ import * as E from "fp-ts/Either";
 import { baseUrlOf } from "../ontap/transport";
 import { validationProblems } from "../ontap/decode";
 import { PROTOCOL_VERSIONS, lowestProtocol } from "../ontap/semantics";
+import { caCertificateProblem, emptyArgumentProblem, usernameProblem } from "./connection";
 import { ClusterSecurityInputs } from "./model";
 
 /** What Pulumi sends for a value not known yet during preview, whatever the value's type. */
@@ -90,7 +91,19 @@ function show(property: string, value: unknown): string {
  * Validates inputs. `olds` are the previous inputs (empty on create): they let the one-way rule be
  * enforced before anything is sent. Returns every failure at once, not just the first.
  */
-export function validateInputs(olds: Record<string, unknown>, news: Record<string, unknown>): InputFailure[] {
+export function validateInputs(olds: unknown, news: unknown): InputFailure[] {
+  // The engine always sends objects; anything else is answered, never thrown on.
+  if (!isRecord(news)) {
+    return [{ property: "inputs", reason: `the inputs are ${news === null ? "null" : typeof news}; expected an object of ClusterSecurity's arguments` }];
+  }
+  return validateRecord(isRecord(olds) ? olds : {}, news);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function validateRecord(olds: Record<string, unknown>, news: Record<string, unknown>): InputFailure[] {
   const failures: InputFailure[] = [];
   for (const key of Object.keys(news)) {
     if (RESERVED.has(key) || news[key] === undefined) continue;
@@ -140,17 +153,24 @@ const known = <T>(value: T | undefined): value is T => value !== undefined && !c
 function semanticFailures(inputs: ClusterSecurityInputs): InputFailure[] {
   const failures: InputFailure[] = [];
   if (known(inputs.host)) {
-    try {
-      baseUrlOf(inputs.host);
-    } catch (error) {
-      failures.push({ property: "host", reason: (error as Error).message });
+    if (inputs.host === "") {
+      failures.push({ property: "host", reason: emptyArgumentProblem("host") });
+    } else {
+      try {
+        baseUrlOf(inputs.host);
+      } catch (error) {
+        failures.push({ property: "host", reason: (error as Error).message });
+      }
     }
   }
-  if (known(inputs.username) && inputs.username.trim() === "") {
-    failures.push({ property: "username", reason: "username is empty" });
+  if (known(inputs.username)) {
+    const problem = inputs.username === "" ? emptyArgumentProblem("username") : usernameProblem(inputs.username);
+    if (problem !== undefined) failures.push({ property: "username", reason: problem });
   }
-  if (known(inputs.caCertificate) && !inputs.caCertificate.includes("-----BEGIN CERTIFICATE-----")) {
-    failures.push({ property: "caCertificate", reason: "caCertificate must be PEM text starting with -----BEGIN CERTIFICATE-----" });
+  if (inputs.password === "") failures.push({ property: "password", reason: emptyArgumentProblem("password") });
+  if (known(inputs.caCertificate)) {
+    const problem = inputs.caCertificate === "" ? emptyArgumentProblem("caCertificate") : caCertificateProblem(inputs.caCertificate);
+    if (problem !== undefined) failures.push({ property: "caCertificate", reason: problem });
   }
   const timeout = inputs.jobTimeoutSeconds;
   if (known(timeout) && (!Number.isInteger(timeout) || timeout < JOB_TIMEOUT_RANGE.min || timeout > JOB_TIMEOUT_RANGE.max)) {

@@ -3,6 +3,7 @@
  * environment variables (`ONTAP_*`), each setting on its own. Config and environment are read at call
  * time, so credentials kept there never reach state and can be rotated before a refresh or destroy.
  */
+import { X509Certificate } from "crypto";
 import { ConnectionOptions } from "../ontap/transport";
 import { ConnectionInputs } from "./model";
 import { ConnectionConfigError } from "./errors";
@@ -26,6 +27,61 @@ export const CONNECTION_SOURCES: Record<Key, { config: string; env: string }> = 
   clientKey: { config: "ontap:clientKey", env: "ONTAP_CLIENT_KEY" },
 };
 
+/**
+ * The one rule for an empty connection argument, in check and in every operation alike: refused,
+ * never a silent fall back to stack config or the environment (a program that computed "" by mistake
+ * must not quietly reach whatever cluster ONTAP_HOST names). Empty config and environment values do
+ * fall through: that is how a key is left unset there.
+ */
+export function emptyArgumentProblem(key: Key): string {
+  return `${key} is an empty string; give a value, or leave ${key} out to use config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env}`;
+}
+
+/**
+ * Basic authentication joins username and password with ":", so a username holding one cannot be
+ * sent as itself: the cluster would read its tail as the password and answer 401.
+ */
+export function usernameProblem(username: string): string | undefined {
+  if (username.trim() === "") return "username is empty";
+  return username.includes(":")
+    ? `username contains ":", which HTTP Basic authentication cannot carry (it separates username from password); use an account whose name has no ":"`
+    : undefined;
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * The CA text with real line breaks. Config values and environment variables often carry PEM on one
+ * line with literal `\n` between its lines; that form is accepted when the text has no real line break.
+ */
+export function normalizeCaCertificate(text: string): string {
+  return text.includes("\n") ? text : text.replace(/(?:\\r)?\\n/g, "\n");
+}
+
+/** Why the text is not a PEM CA bundle Node can trust, or undefined when every certificate in it parses. */
+export function caCertificateProblem(text: string): string | undefined {
+  const pem = normalizeCaCertificate(text);
+  const blocks = pem.match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) {
+    return "caCertificate has no PEM certificate (a block from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)";
+  }
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      const which = blocks.length === 1 ? "its certificate" : `certificate ${index + 1} of ${blocks.length}`;
+      return `caCertificate has a PEM block that is not a certificate Node can parse (${which}: ${(error as Error).message})`;
+    }
+  }
+  return undefined;
+}
+
+/** Refuses a problem found in a setting, naming it and where it may be given. */
+function refuse(key: Key, problem: string): never {
+  const reason = `${problem} (from argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env})`;
+  throw new ConnectionConfigError(reason, [], [{ property: key, reason }]);
+}
+
 function lookup(key: Key, inputs: ConnectionInputs, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): unknown {
   return lookupWithSource(key, inputs, config, env)?.value;
 }
@@ -38,7 +94,11 @@ function lookupWithSource(
   env: NodeJS.ProcessEnv,
 ): { value: unknown; from: string } | undefined {
   const given = inputs[key];
-  if (given !== undefined && given !== "") return { value: given, from: "argument" };
+  if (given === "") {
+    const reason = emptyArgumentProblem(key);
+    throw new ConnectionConfigError(reason, [], [{ property: key, reason }]);
+  }
+  if (given !== undefined) return { value: given, from: "argument" };
   const fromConfig = config?.get(CONNECTION_SOURCES[key].config);
   if (fromConfig !== undefined && fromConfig !== "") return { value: fromConfig, from: `config ${CONNECTION_SOURCES[key].config}` };
   const fromEnv = env[CONNECTION_SOURCES[key].env];
@@ -77,10 +137,12 @@ export function resolveConnection(
   const key = lookupWithSource("clientKey", inputs, config, env);
   const insecure = parseBoolean(lookup("insecure", inputs, config, env));
   const caCertificate = lookup("caCertificate", inputs, config, env);
+  const caProblem = caCertificate === undefined ? undefined : caCertificateProblem(String(caCertificate));
+  if (caProblem !== undefined) refuse("caCertificate", caProblem);
   const common = {
     host: String(host),
     ...(insecure !== undefined ? { insecure } : {}),
-    ...(caCertificate !== undefined ? { caCertificate: String(caCertificate) } : {}),
+    ...(caCertificate !== undefined ? { caCertificate: normalizeCaCertificate(String(caCertificate)) } : {}),
   };
 
   if (certificate === undefined && key === undefined) {
@@ -90,6 +152,8 @@ export function resolveConnection(
       const alternative = missing.includes("password") ? " (or, instead of a password, a clientCertificate and its clientKey)" : "";
       throw new ConnectionConfigError(`no ${where.join(", ")}: the provider cannot reach the cluster without it${alternative}`, missing);
     }
+    const problem = usernameProblem(String(username?.value));
+    if (problem !== undefined) refuse("username", problem);
     return { ...common, username: String(username?.value), password: String(password?.value) };
   }
 

@@ -3,6 +3,7 @@
  * outputs; the work happens in `provider.ts`, loaded by package name when the engine calls.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { OUTPUT_GROUPS } from "./lifecycle/model";
 import type * as Implementation from "./provider";
 
 /**
@@ -143,10 +144,10 @@ export class ClusterSecurity extends pulumi.dynamic.Resource {
       // A password or client key given here is kept in state only encrypted.
       password: args.password === undefined ? undefined : pulumi.secret(args.password),
       clientKey: args.clientKey === undefined ? undefined : pulumi.secret(args.clientKey),
-      onboardKeyManagerConfigurableStatus: undefined,
       cluster: undefined,
     };
-    for (const key of ["fips", "softwareDataEncryption", "tls", "managementProtocols"]) {
+    // Outputs must be declared as inputs (undefined) for the engine to report them.
+    for (const key of OUTPUT_GROUPS) {
       if (!(key in props)) props[key] = undefined;
     }
     super(shim, name, props, {

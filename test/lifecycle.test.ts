@@ -278,6 +278,6 @@ test("on ONTAP 9.8 a FIPS change says that each node must be rebooted; from 9.9.
     } finally {
       await sim.close();
     }
-    t.is(logs.some((line) => /reboot each node for the FIPS change to take effect/.test(line)), reboot, `${version}: ${logs.join(" | ")}`);
+    t.is(logs.some((line) => /reboot each node for the change of fips\.enabled to take effect/.test(line)), reboot, `${version}: ${logs.join(" | ")}`);
   }
 });

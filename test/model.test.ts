@@ -1,7 +1,8 @@
 import test from "ava";
 import { observedFromWire } from "../provider/lifecycle/model";
-import { cipherSuitesMatch, lowestProtocol, protocolVersionsMatch } from "../provider/ontap/semantics";
-import { atLeast, fipsNeedsReboot, parseVersion, readableFields } from "../provider/ontap/versions";
+import { fieldMatches, lowestTlsVersion } from "../provider/ontap/securityFields";
+import { patchMismatches } from "../provider/ontap/semantics";
+import { atLeast, fieldsNeedingReboot, parseVersion, readableFields } from "../provider/ontap/versions";
 import { baseUrlOf } from "../provider/ontap/transport";
 
 test("wire settings map to the resource's shape", (t) => {
@@ -39,13 +40,13 @@ const protocols: [string[], string[], boolean][] = [
 ];
 for (const [desired, actual, same] of protocols) {
   test(`protocol versions ${JSON.stringify(desired)} ${same ? "match" : "differ from"} ${JSON.stringify(actual)}`, (t) => {
-    t.is(protocolVersionsMatch(desired, actual), same);
+    t.is(fieldMatches("tls.protocol_versions", desired, actual), same);
   });
 }
 
 test("the lowest protocol is found whatever the order", (t) => {
-  t.is(lowestProtocol(["TLSv1.3", "TLSv1", "TLSv1.2"]), "TLSv1");
-  t.is(lowestProtocol(["nope"]), undefined);
+  t.is(lowestTlsVersion(["TLSv1.3", "TLSv1", "TLSv1.2"]), "TLSv1");
+  t.is(lowestTlsVersion(["nope"]), undefined);
 });
 
 const suites: [string[], string[], boolean][] = [
@@ -56,7 +57,7 @@ const suites: [string[], string[], boolean][] = [
 ];
 for (const [desired, actual, same] of suites) {
   test(`cipher suites ${JSON.stringify(desired)} ${same ? "match" : "differ from"} ${JSON.stringify(actual)}`, (t) => {
-    t.is(cipherSuitesMatch(desired, actual), same);
+    t.is(fieldMatches("tls.cipher_suites", desired, actual), same);
   });
 }
 
@@ -77,9 +78,20 @@ test("each release is asked only for the fields it has", (t) => {
   t.true(readableFields(parseVersion("9.16.1")).includes("software_data_encryption.encryption_state"));
 });
 
-test("FIPS needs a reboot before 9.9.1 only", (t) => {
-  t.true(fipsNeedsReboot(parseVersion("9.8.0")));
-  t.false(fipsNeedsReboot(parseVersion("9.9.1")));
+test("FIPS needs a reboot before 9.9.1 only, and no other field does", (t) => {
+  const changed = ["fips.enabled", "management_protocols.telnet_enabled"] as const;
+  t.deepEqual(fieldsNeedingReboot(parseVersion("9.8.0"), changed), ["fips.enabled"]);
+  t.deepEqual(fieldsNeedingReboot(parseVersion("9.9.1"), changed), []);
+});
+
+test("the read-back names each field the cluster does not show, by that field's own rule", (t) => {
+  const actual = { fips: { enabled: false }, tls: { protocol_versions: ["TLSv1.3", "TLSv1.2"] } };
+  t.deepEqual(patchMismatches({ fips: { enabled: false }, tls: { protocol_versions: ["TLSv1.2"] } }, actual), []);
+  t.deepEqual(patchMismatches({ fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.1"] }, management_protocols: { rsh_enabled: false } }, actual), [
+    "fips.enabled: asked true, cluster has false",
+    'tls.protocol_versions: asked ["TLSv1.1"], cluster has ["TLSv1.3","TLSv1.2"]',
+    "management_protocols.rsh_enabled: asked false, cluster has nothing",
+  ]);
 });
 
 const hosts: [string, string][] = [

@@ -6,20 +6,13 @@ import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import { baseUrlOf } from "../ontap/transport";
 import { validationProblems } from "../ontap/decode";
-import { PROTOCOL_VERSIONS, lowestProtocol } from "../ontap/semantics";
+import { fieldRow } from "../ontap/securityFields";
 import { caCertificateProblem, emptyArgumentProblem, usernameProblem } from "./connection";
 import { ClusterSecurityInputs } from "./model";
+import { MANAGED_GROUPS, MANAGED_ROWS, SettingRow, rowsOf, valueIn } from "./settings";
+import { UNKNOWN, containsUnknown } from "./unknown";
 
-/** What Pulumi sends for a value not known yet during preview, whatever the value's type. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** True when the value, or anything inside it, is not known yet. */
-export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
+export { UNKNOWN, containsUnknown };
 
 /** A check failure as Pulumi takes it: the top-level property and the reason. */
 export interface InputFailure {
@@ -30,27 +23,20 @@ export interface InputFailure {
 /** A value that may also be Pulumi's unknown marker (only during preview). */
 const maybe = <C extends t.Mixed>(codec: C) => t.union([codec, t.literal(UNKNOWN)], codec.name);
 
-const Settings = {
-  fips: maybe(t.exact(t.partial({ enabled: maybe(t.boolean) }), "{ enabled?: boolean }")),
-  softwareDataEncryption: maybe(
-    t.exact(
-      t.partial({ conversionEnabled: maybe(t.boolean), disabledByDefault: maybe(t.boolean) }),
-      "{ conversionEnabled?: boolean, disabledByDefault?: boolean }",
-    ),
-  ),
-  tls: maybe(
-    t.exact(
-      t.partial({ protocolVersions: maybe(t.array(maybe(t.string))), cipherSuites: maybe(t.array(maybe(t.string))) }),
-      "{ protocolVersions?: string[], cipherSuites?: string[] }",
-    ),
-  ),
-  managementProtocols: maybe(
-    t.exact(
-      t.partial({ rshEnabled: maybe(t.boolean), telnetEnabled: maybe(t.boolean) }),
-      "{ rshEnabled?: boolean, telnetEnabled?: boolean }",
-    ),
-  ),
-};
+/** A setting's input codec: its wire type, where any part may be unknown during preview. */
+function inputCodec(row: SettingRow): t.Mixed {
+  const codec = fieldRow(row.wire).codec;
+  return codec instanceof t.ArrayType ? maybe(t.array(maybe(codec.type as t.Mixed), codec.name)) : maybe(codec);
+}
+
+/** One codec per group of managed settings, named as messages show it: `{ enabled?: boolean }`. */
+const Settings: t.Props = Object.fromEntries(
+  MANAGED_GROUPS.map((group) => {
+    const rows = rowsOf(group, MANAGED_ROWS);
+    const name = `{ ${rows.map((row) => `${row.key}?: ${fieldRow(row.wire).codec.name}`).join(", ")} }`;
+    return [group, maybe(t.exact(t.partial(Object.fromEntries(rows.map((row) => [row.key, inputCodec(row)]))), name))];
+  }),
+);
 
 /** The inputs' codec: every argument optional, each of its documented type. */
 export const InputsCodec = t.partial(
@@ -71,12 +57,9 @@ export const InputsCodec = t.partial(
 /** Keys the engine adds to every dynamic resource's inputs. */
 const RESERVED = new Set(["__provider"]);
 const ARGUMENTS = Object.keys(InputsCodec.props);
-const SUBFIELDS: Record<string, string[]> = {
-  fips: ["enabled"],
-  softwareDataEncryption: ["conversionEnabled", "disabledByDefault"],
-  tls: ["protocolVersions", "cipherSuites"],
-  managementProtocols: ["rshEnabled", "telnetEnabled"],
-};
+const SUBFIELDS: Record<string, string[]> = Object.fromEntries(
+  MANAGED_GROUPS.map((group) => [group, rowsOf(group, MANAGED_ROWS).map((row) => row.key)]),
+);
 
 /** Values of these are never shown in a message. */
 const SECRET_ARGUMENTS = new Set(["password", "clientKey"]);
@@ -179,70 +162,30 @@ function semanticFailures(inputs: ClusterSecurityInputs): InputFailure[] {
       reason: `jobTimeoutSeconds is ${timeout}; allowed: a whole number of seconds from ${JOB_TIMEOUT_RANGE.min} to ${JOB_TIMEOUT_RANGE.max}`,
     });
   }
-  const versions = inputs.tls?.protocolVersions;
-  if (known(versions)) failures.push(...protocolFailures(versions, inputs.fips?.enabled));
-  const suites = inputs.tls?.cipherSuites;
-  if (known(suites)) {
-    if (suites.length === 0) failures.push({ property: "tls", reason: "tls.cipherSuites is empty; list at least one suite, or leave it out to keep the cluster's" });
-    for (const suite of suites) {
-      if (!/^TLS_[A-Z0-9_]+$/.test(suite)) {
-        failures.push({
-          property: "tls",
-          reason: `tls.cipherSuites has ${JSON.stringify(suite)}; allowed: IANA suite names such as TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`,
-        });
-      }
-    }
-    if (new Set(suites).size !== suites.length) failures.push({ property: "tls", reason: `tls.cipherSuites lists a suite twice: ${JSON.stringify(suites)}` });
+  const setting = (path: string) => {
+    const row = MANAGED_ROWS.find((r) => r.setting === path);
+    return row === undefined ? undefined : valueIn(inputs, row);
+  };
+  for (const row of MANAGED_ROWS) {
+    const value = valueIn(inputs, row);
+    if (row.rules === undefined || !known(value)) continue;
+    const rules = row.rules as (value: unknown, setting: (path: string) => unknown) => string[];
+    failures.push(...rules(value, setting).map((reason) => ({ property: row.group, reason })));
   }
   return failures;
 }
 
-function protocolFailures(versions: string[], fipsEnabled: boolean | undefined): InputFailure[] {
-  const allowed = PROTOCOL_VERSIONS.join(", ");
-  const unknownNames = versions.filter((v) => !(PROTOCOL_VERSIONS as readonly string[]).includes(v));
-  if (versions.length === 0) return [{ property: "tls", reason: `tls.protocolVersions is empty; allowed: one or more of ${allowed}` }];
-  if (unknownNames.length > 0) {
-    return [{ property: "tls", reason: `tls.protocolVersions has ${unknownNames.map((v) => JSON.stringify(v)).join(", ")}; allowed: ${allowed}` }];
-  }
-  const failures: InputFailure[] = [];
-  // ONTAP enables every version at or above the lowest one listed, so a list with a gap says one thing
-  // and does another: refuse it rather than let the cluster silently differ from the program.
-  const ranks = versions.map((v) => PROTOCOL_VERSIONS.indexOf(v as (typeof PROTOCOL_VERSIONS)[number]));
-  const lowest = Math.min(...ranks);
-  const highest = Math.max(...ranks);
-  const missing = PROTOCOL_VERSIONS.slice(lowest, highest + 1).filter((v) => !versions.includes(v));
-  if (missing.length > 0) {
-    failures.push({
-      property: "tls",
-      reason:
-        `tls.protocolVersions ${JSON.stringify(versions)} leaves out ${missing.join(", ")}, but ONTAP enables every version ` +
-        `at or above the lowest one listed (${lowestProtocol(versions)}); list them all, or raise the lowest`,
-    });
-  }
-  if (fipsEnabled === true) {
-    const weak = versions.filter((v) => v === "SSLv3" || v === "TLSv1");
-    if (weak.length > 0) {
-      failures.push({
-        property: "tls",
-        reason: `tls.protocolVersions has ${weak.join(" and ")}, which ONTAP refuses while fips.enabled is true (errors 52428817, 52428824); use TLSv1.1 or later`,
-      });
-    }
-  }
-  return failures;
-}
-
-/** Conversion to software encryption cannot be undone: refuse a program that asks to. */
+/** A one-way setting cannot go from true back to false: refuse a program that asks to. */
 function oneWayFailures(olds: Record<string, unknown>, news: ClusterSecurityInputs): InputFailure[] {
-  const before = (olds as ClusterSecurityInputs).softwareDataEncryption?.conversionEnabled;
-  const after = news.softwareDataEncryption?.conversionEnabled;
-  return before === true && after === false ? [{ property: "softwareDataEncryption", reason: irreversibleReason() }] : [];
+  return MANAGED_ROWS.filter((row) => row.oneWay !== undefined && valueIn(olds, row) === true && valueIn(news, row) === false).map(
+    (row) => ({ property: row.group, reason: irreversibleReason(row) }),
+  );
 }
 
 /** The one-way rule, in the words every refusal uses. */
-export function irreversibleReason(): string {
+export function irreversibleReason(row: SettingRow): string {
   return (
-    "softwareDataEncryption.conversionEnabled cannot go from true to false: converting a cluster to software " +
-    "data encryption cannot be undone. Remove conversionEnabled from the program (or set it back to true); " +
-    "removing it changes nothing on the cluster"
+    `${row.setting} cannot go from true to false: ${row.oneWay ?? "it is one-way"}. Remove ${row.key} from the program ` +
+    "(or set it back to true); removing it changes nothing on the cluster"
   );
 }

@@ -4,7 +4,7 @@
  * never undo anything anyway. Never throws: refresh calls it with roles swapped.
  */
 import { CONNECTION_KEYS, ClusterSecurityInputs, ClusterSecurityOutputs, settingsOf } from "./model";
-import { UNKNOWN, containsUnknown } from "./check";
+import { UNKNOWN, containsUnknown } from "./unknown";
 import { differingSettings, valueIn } from "./settings";
 
 export interface DiffOutcome {
@@ -13,7 +13,7 @@ export interface DiffOutcome {
   readonly fields: readonly string[];
   /**
    * One line per difference for the person reading the preview, e.g.
-   * `managementProtocols.telnetEnabled: cluster true, program false`. Connection arguments are named
+   * `<setting>: cluster true, program false`. Connection arguments are named
    * without their values: one of them is the password.
    */
   readonly details: readonly string[];
@@ -26,7 +26,7 @@ function show(value: unknown): string {
 export function diffResource(olds: Partial<ClusterSecurityOutputs>, news: ClusterSecurityInputs): DiffOutcome {
   try {
     const rows = differingSettings(settingsOf(news), olds);
-    const fields = rows.map((row) => row.setting);
+    const fields: string[] = rows.map((row) => row.setting);
     const details = rows.map((row) => `${row.setting}: cluster ${show(valueIn(olds, row))}, program ${show(valueIn(news, row))}`);
     // Connection arguments live in outputs so refresh and destroy can reach the cluster: a new value
     // (a rotated password, say) is an update of state, never of the cluster.

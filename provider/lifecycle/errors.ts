@@ -21,7 +21,7 @@ export class ConnectionConfigError extends ClusterSecurityError {
 
 /** The program manages a setting the cluster's ONTAP release does not have. */
 export class UnsupportedSettingError extends ClusterSecurityError {
-  /** `tls.protocolVersions (needs 9.10.1)`, one per setting. */
+  /** `<setting> (needs ONTAP <release> or later)`, one per setting. */
   readonly settings: readonly string[];
   readonly clusterVersion: string;
   constructor(cluster: string, clusterVersion: string, settings: readonly string[]) {
@@ -34,14 +34,17 @@ export class UnsupportedSettingError extends ClusterSecurityError {
   }
 }
 
-/** The program asks for `conversionEnabled: false` on a cluster already converted. */
+/** The program asks to turn off a one-way setting (conversion) that the cluster already has on. */
 export class IrreversibleConversionError extends ClusterSecurityError {
-  constructor(cluster: string) {
+  /** The one-way setting's path in the program. */
+  readonly setting: string;
+  constructor(cluster: string, setting: string, why: string) {
+    const key = setting.slice(setting.lastIndexOf(".") + 1);
     super(
-      `cluster ${cluster} has been converted to software data encryption, and conversion cannot be undone: ` +
-        `softwareDataEncryption.conversionEnabled cannot be set to false. Remove conversionEnabled from the program ` +
-        `(or set it to true). Nothing was changed.`,
+      `cluster ${cluster} has ${setting} on, and ${why}: it cannot be set to false. ` +
+        `Remove ${key} from the program (or set it to true). Nothing was changed.`,
     );
+    this.setting = setting;
   }
 }
 

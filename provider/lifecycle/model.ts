@@ -1,17 +1,22 @@
 /**
- * The resource's shape (camelCase, as Pulumi programs see it) and the pure mappers between it and
- * ONTAP's wire shape (snake_case, `ontap/codecs.ts`).
+ * The resource's shape (camelCase, as Pulumi programs see it), derived from the table of settings
+ * (`settings.ts`), and the pure mappers between it and ONTAP's wire shape (snake_case, `ontap/codecs.ts`).
  */
 import { SecurityWire } from "../ontap/codecs";
 import { ClusterInfo } from "../ontap/client";
+import { FieldValue, Nested, WritableField } from "../ontap/securityFields";
+import { wireValue } from "../ontap/semantics";
+import { MANAGED_GROUPS, REPORTED_GROUPS, ROWS, SETTINGS, SettingPath, rowsOf } from "./settings";
 
-/** The settings a program can manage. Every field is optional: only what is given is managed. */
-export interface SecuritySettings {
-  fips?: { enabled?: boolean };
-  softwareDataEncryption?: { conversionEnabled?: boolean; disabledByDefault?: boolean };
-  tls?: { protocolVersions?: string[]; cipherSuites?: string[] };
-  managementProtocols?: { rshEnabled?: boolean; telnetEnabled?: boolean };
-}
+type WireOf<P extends SettingPath> = (typeof SETTINGS)[P]["wire"];
+/** The settings a program may set: those whose wire field is writable. */
+type ManagedPath = { [P in SettingPath]: WireOf<P> extends WritableField ? P : never }[SettingPath];
+/** The settings the cluster only reports. */
+type ReportedPath = Exclude<SettingPath, ManagedPath>;
+type ValuesOf<P extends SettingPath> = { [K in P]: FieldValue<WireOf<K>> };
+
+/** The settings a program can manage. Every one is optional: only what is given is managed. */
+export type SecuritySettings = Nested<Record<never, never>, ValuesOf<ManagedPath>>;
 
 /** How to reach the cluster; each falls back to stack config, then to the environment. */
 export interface ConnectionInputs {
@@ -31,14 +36,11 @@ export interface ClusterSecurityInputs extends SecuritySettings, ConnectionInput
   jobTimeoutSeconds?: number;
 }
 
-/** What the cluster reports, in the resource's shape. Groups the release lacks are absent. */
-export interface ObservedSecurity {
-  fips?: { enabled: boolean };
-  softwareDataEncryption?: { conversionEnabled: boolean; disabledByDefault: boolean; encryptionState?: string };
-  tls?: { protocolVersions: string[]; cipherSuites: string[] };
-  managementProtocols?: { rshEnabled: boolean; telnetEnabled: boolean };
-  onboardKeyManagerConfigurableStatus?: { supported?: boolean; message?: string; code?: number | string };
-}
+/**
+ * What the cluster reports, in the resource's shape: managed settings always, reported-only ones when
+ * the release has them. Groups the release lacks are absent.
+ */
+export type ObservedSecurity = Nested<ValuesOf<ManagedPath>, ValuesOf<ReportedPath>>;
 
 /** The cluster's identity in outputs. */
 export interface ClusterIdentity {
@@ -53,44 +55,35 @@ export interface ClusterSecurityOutputs extends ObservedSecurity, ConnectionInpu
   jobTimeoutSeconds?: number;
 }
 
-/** The settings groups, in the order ONTAP applies and reports them. */
-export const SETTING_GROUPS = ["fips", "softwareDataEncryption", "tls", "managementProtocols"] as const;
+/** The groups of settings a program manages, in the order ONTAP applies and reports them. */
+export const SETTING_GROUPS = MANAGED_GROUPS as readonly (keyof SecuritySettings)[];
+/** Every group of outputs the cluster reports. */
+export const OUTPUT_GROUPS = REPORTED_GROUPS as readonly (keyof ObservedSecurity)[];
 export const CONNECTION_KEYS = ["host", "username", "password", "insecure", "caCertificate", "clientCertificate", "clientKey"] as const;
 
-/** Wire settings to the resource's shape. A group appears only when the cluster reported all of it. */
+/**
+ * Wire settings to the resource's shape. A group appears when the cluster reported every managed
+ * setting of it (and, for a group of reported-only values, at least one).
+ */
 export function observedFromWire(wire: SecurityWire): ObservedSecurity {
-  const out: ObservedSecurity = {};
-  if (wire.fips?.enabled !== undefined) out.fips = { enabled: wire.fips.enabled };
-  const sde = wire.software_data_encryption;
-  if (sde?.conversion_enabled !== undefined && sde.disabled_by_default !== undefined) {
-    out.softwareDataEncryption = {
-      conversionEnabled: sde.conversion_enabled,
-      disabledByDefault: sde.disabled_by_default,
-      ...(sde.encryption_state !== undefined ? { encryptionState: sde.encryption_state } : {}),
-    };
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const group of REPORTED_GROUPS) {
+    const values: Record<string, unknown> = {};
+    let complete = true;
+    for (const row of rowsOf(group, ROWS)) {
+      const value = wireValue(wire, row.wire);
+      if (value === undefined) {
+        complete &&= !row.managed;
+        continue;
+      }
+      values[row.key] = row.fromWire === undefined ? copy(value) : (row.fromWire as (v: unknown) => unknown)(value);
+    }
+    if (complete && Object.keys(values).length > 0) out[group] = values;
   }
-  if (wire.tls?.protocol_versions !== undefined && wire.tls.cipher_suites !== undefined) {
-    out.tls = { protocolVersions: [...wire.tls.protocol_versions], cipherSuites: [...wire.tls.cipher_suites] };
-  }
-  const mp = wire.management_protocols;
-  if (mp?.rsh_enabled !== undefined && mp.telnet_enabled !== undefined) {
-    out.managementProtocols = { rshEnabled: mp.rsh_enabled, telnetEnabled: mp.telnet_enabled };
-  }
-  const okm = wire.onboard_key_manager_configurable_status;
-  if (okm !== undefined) {
-    out.onboardKeyManagerConfigurableStatus = {
-      ...(okm.supported !== undefined ? { supported: okm.supported } : {}),
-      ...(okm.message !== undefined ? { message: okm.message } : {}),
-      ...(okm.code !== undefined ? { code: normalizeCode(okm.code) } : {}),
-    };
-  }
-  return out;
+  return out as ObservedSecurity;
 }
 
-/** ONTAP documents this code as an integer and as a string: report integers as numbers. */
-function normalizeCode(code: number | string): number | string {
-  return typeof code === "string" && /^-?\d+$/.test(code) ? Number(code) : code;
-}
+const copy = (value: unknown): unknown => (Array.isArray(value) ? [...value] : value);
 
 export function identityOf(cluster: ClusterInfo): ClusterIdentity {
   return { uuid: cluster.uuid, name: cluster.name, version: cluster.version };

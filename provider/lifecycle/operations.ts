@@ -6,7 +6,7 @@ import { Clock, systemClock } from "../ontap/clock";
 import { ClusterInfo, OntapClient } from "../ontap/client";
 import { SecurityWire } from "../ontap/codecs";
 import { ConnectionOptions, TransportOptions } from "../ontap/transport";
-import { fipsNeedsReboot } from "../ontap/versions";
+import { fieldsNeedingReboot } from "../ontap/versions";
 import { adviceFor, withAdvice } from "./advice";
 import { ConfigSource, resolveConnection } from "./connection";
 import { ClusterIdentityError, PartialUpdateError } from "./errors";
@@ -101,8 +101,9 @@ async function converge(client: OntapClient, cluster: ClusterInfo, inputs: Clust
     const actual = await client.getSecurity(version).catch(() => security);
     throw new PartialUpdateError(error as Error, cluster.uuid, { ...inputs, ...outputsOf(inputs, actual, cluster) }, adviceFor(error));
   }
-  if (plan.fields.includes("fips.enabled") && fipsNeedsReboot(version)) {
-    env.log(`ontap: cluster ${cluster.name} runs ONTAP ${cluster.version}: reboot each node for the FIPS change to take effect`);
+  const needReboot = fieldsNeedingReboot(version, plan.wireFields);
+  if (needReboot.length > 0) {
+    env.log(`ontap: cluster ${cluster.name} runs ONTAP ${cluster.version}: reboot each node for the change of ${needReboot.join(", ")} to take effect`);
   }
   return outputsOf(inputs, security, cluster);
 }

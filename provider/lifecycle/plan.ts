@@ -4,26 +4,30 @@
  */
 import { SecurityPatch, SecurityWire } from "../ontap/codecs";
 import { ClusterInfo } from "../ontap/client";
+import { SecurityField } from "../ontap/securityFields";
+import { wireValue } from "../ontap/semantics";
 import { SECURITY_PATCH_SINCE, atLeast } from "../ontap/versions";
 import { IrreversibleConversionError, UnsupportedSettingError } from "./errors";
 import { SecuritySettings, observedFromWire } from "./model";
-import { CONVERSION, differingSettings, managedSettings, patchOf, sinceOf } from "./settings";
+import { SettingRow, differingSettings, managedSettings, patchOf, valueIn } from "./settings";
 
 export interface Plan {
   /**
-   * The PATCHes to send, in order. Conversion goes alone and last: it is the one change that cannot
-   * be undone and the one most likely to be refused (data volumes, MetroCluster switchover), and a
-   * refusal must not hold back the other settings.
+   * The PATCHes to send, in order. A one-way setting (conversion) goes alone and last: it is a change
+   * that cannot be undone and the one most likely to be refused (data volumes, MetroCluster
+   * switchover), and a refusal must not hold back the other settings.
    */
   readonly patches: readonly SecurityPatch[];
   /** The settings that differ, by the resource's names. */
   readonly fields: readonly string[];
+  /** The same, by ONTAP's names. */
+  readonly wireFields: readonly SecurityField[];
 }
 
 /** Refusals that need only the cluster's release: no setting it lacks, no PATCH before 9.8. */
 export function unsupportedSettings(desired: SecuritySettings, cluster: ClusterInfo): string[] {
   return managedSettings(desired)
-    .map(({ row }) => ({ setting: row.setting, since: atLeast(cluster.parsedVersion, SECURITY_PATCH_SINCE) ? sinceOf(row) : SECURITY_PATCH_SINCE }))
+    .map(({ row }) => ({ setting: row.setting, since: atLeast(cluster.parsedVersion, SECURITY_PATCH_SINCE) ? row.since : SECURITY_PATCH_SINCE }))
     .filter(({ since }) => !atLeast(cluster.parsedVersion, since))
     .map(({ setting, since }) => `${setting} (needs ONTAP ${since} or later)`);
 }
@@ -33,18 +37,26 @@ function assertSupported(desired: SecuritySettings, cluster: ClusterInfo): void 
   if (unsupported.length > 0) throw new UnsupportedSettingError(cluster.name, cluster.version, unsupported);
 }
 
-/** True when the program asks to turn conversion off on a converted cluster. */
-function revertsConversion(desired: SecuritySettings, live: SecurityWire): boolean {
-  return desired.softwareDataEncryption?.conversionEnabled === false && live.software_data_encryption?.conversion_enabled === true;
+/** The one-way settings the program asks to turn off although the cluster has them on. */
+export function reversals(desired: SecuritySettings, live: SecurityWire): SettingRow[] {
+  return managedSettings(desired)
+    .filter(({ row, value }) => row.oneWay !== undefined && value === false && wireValue(live, row.wire) === true)
+    .map(({ row }) => row);
 }
 
 export function planUpdate(desired: SecuritySettings, live: SecurityWire, cluster: ClusterInfo): Plan {
   assertSupported(desired, cluster);
-  if (revertsConversion(desired, live)) throw new IrreversibleConversionError(cluster.name);
+  const reversal = reversals(desired, live)[0];
+  if (reversal !== undefined) throw new IrreversibleConversionError(cluster.name, reversal.setting, reversal.oneWay ?? "it is one-way");
   const differing = differingSettings(desired, observedFromWire(live));
-  const rest = differing.filter((row) => row !== CONVERSION);
+  const rest = differing.filter((row) => row.oneWay === undefined);
   const patches: SecurityPatch[] = [];
   if (rest.length > 0) patches.push(patchOf(rest, desired));
-  if (differing.includes(CONVERSION)) patches.push(patchOf([CONVERSION], desired));
-  return { patches, fields: differing.map((row) => row.setting) };
+  for (const row of differing.filter((r) => r.oneWay !== undefined)) patches.push(patchOf([row], desired));
+  return { patches, fields: differing.map((row) => row.setting), wireFields: differing.map((row) => row.wire) };
+}
+
+/** True when the program sets a one-way setting to false: only the live cluster can say if that is allowed. */
+export function asksReversal(desired: SecuritySettings): boolean {
+  return managedSettings(desired).some(({ row }) => row.oneWay !== undefined && valueIn(desired, row) === false);
 }

@@ -10,12 +10,12 @@ import { ConnectionConfigError } from "./errors";
 import { resolveConnection } from "./connection";
 import { CONNECTION_KEYS, ClusterSecurityInputs, connectionOf, settingsOf } from "./model";
 import { LifecycleEnv, deadlineOf, withClient } from "./operations";
-import { unsupportedSettings } from "./plan";
+import { asksReversal, reversals, unsupportedSettings } from "./plan";
 
 /**
  * The live part of `check`: what only the cluster can tell, asked before anything changes so that
- * `pulumi preview` fails on it. One GET (the release) and, only when the program says
- * `conversionEnabled: false`, a second (is the cluster converted?). Skipped while inputs are unknown.
+ * `pulumi preview` fails on it. One GET (the release) and, only when the program turns
+ * a one-way setting (conversion) off, a second (is it on already?). Skipped while inputs are unknown.
  */
 export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<InputFailure[]> {
   if (CONNECTION_KEYS.some((key) => containsUnknown(inputs[key]))) return [];
@@ -37,11 +37,12 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
           reason: `cluster ${cluster.name} runs ONTAP ${cluster.version}, which does not have ${setting}`,
         }));
       }
-      if (desired.softwareDataEncryption?.conversionEnabled === false) {
+      if (asksReversal(desired)) {
         const live = await client.getSecurity(cluster.parsedVersion);
-        if (live.software_data_encryption?.conversion_enabled === true) {
-          return [{ property: "softwareDataEncryption", reason: `cluster ${cluster.name} is converted: ${irreversibleReason()}` }];
-        }
+        return reversals(desired, live).map((row) => ({
+          property: row.group,
+          reason: `cluster ${cluster.name} has ${row.setting} on: ${irreversibleReason(row)}`,
+        }));
       }
       return [];
     }, deadlineOf(inputs, env, "look"));

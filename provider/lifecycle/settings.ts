@@ -1,87 +1,156 @@
 /**
- * The managed settings, one row each: the resource's name, ONTAP's name, and how "as asked" is judged.
- * Diff (against last known outputs) and plan (against live settings) both compare through this table,
- * so that preview and update can never disagree about what differs.
+ * The program's settings, one row each: the camelCase path a program writes (its first part is the
+ * group), the wire field it maps to, and what only this side knows: that a setting is one-way, the
+ * rules a value must follow beyond its type, how a reported value reads in outputs. A row whose wire
+ * field PATCH may set is a managed setting; the others are outputs only.
+ *
+ * Everything else is derived: the inputs' codec (`check.ts`), the resource's shapes and groups
+ * (`model.ts`), diff, the PATCH plan and the version gates, all comparing through the wire table's
+ * rules, so that preview and update can never disagree about what differs.
  */
 import { SecurityPatch } from "../ontap/codecs";
-import { cipherSuitesMatch, protocolVersionsMatch } from "../ontap/semantics";
-import { FIELD_SINCE, SecurityField } from "../ontap/versions";
-import { ObservedSecurity, SecuritySettings } from "./model";
-import { UNKNOWN, containsUnknown } from "./check";
+import { SECURITY_FIELDS, SecurityField, TLS_VERSIONS, fieldMatches, fieldRow, lowestTlsVersion, splitField } from "../ontap/securityFields";
+import { UNKNOWN, containsUnknown } from "./unknown";
 
-type Group = "fips" | "softwareDataEncryption" | "tls" | "managementProtocols";
-
-export interface SettingRow {
-  /** The resource's name: `tls.protocolVersions`. */
-  readonly setting: string;
-  readonly group: Group;
-  readonly key: string;
-  /** ONTAP's name: `tls.protocol_versions`. */
+/** One program setting. */
+export interface SettingSpec {
   readonly wire: SecurityField;
-  readonly matches: (desired: never, actual: never) => boolean;
+  /** Why it can never go from true back to false, when that is so; no one may try. */
+  readonly oneWay?: string;
+  /** Failures of a known value beyond its type; `setting` reads another setting of the same program. */
+  readonly rules?: (value: never, setting: (path: string) => unknown) => string[];
+  /** How a reported value reads in outputs, when not as ONTAP sent it. */
+  readonly fromWire?: (value: never) => unknown;
 }
 
-const same = (a: unknown, b: unknown) => a === b;
+/** ONTAP documents this code as an integer and as a string: report integers as numbers. */
+const integerCode = (code: number | string): number | string => (typeof code === "string" && /^-?\d+$/.test(code) ? Number(code) : code);
 
-export const SETTINGS: readonly SettingRow[] = [
-  { setting: "fips.enabled", group: "fips", key: "enabled", wire: "fips.enabled", matches: same },
-  { setting: "tls.protocolVersions", group: "tls", key: "protocolVersions", wire: "tls.protocol_versions", matches: protocolVersionsMatch },
-  { setting: "tls.cipherSuites", group: "tls", key: "cipherSuites", wire: "tls.cipher_suites", matches: cipherSuitesMatch },
-  { setting: "managementProtocols.rshEnabled", group: "managementProtocols", key: "rshEnabled", wire: "management_protocols.rsh_enabled", matches: same },
-  { setting: "managementProtocols.telnetEnabled", group: "managementProtocols", key: "telnetEnabled", wire: "management_protocols.telnet_enabled", matches: same },
-  {
-    setting: "softwareDataEncryption.disabledByDefault",
-    group: "softwareDataEncryption",
-    key: "disabledByDefault",
-    wire: "software_data_encryption.disabled_by_default",
-    matches: same,
-  },
-  {
-    setting: "softwareDataEncryption.conversionEnabled",
-    group: "softwareDataEncryption",
-    key: "conversionEnabled",
+/** The settings, in the order ONTAP applies and reports them. */
+export const SETTINGS = {
+  "fips.enabled": { wire: "fips.enabled" },
+  "softwareDataEncryption.disabledByDefault": { wire: "software_data_encryption.disabled_by_default" },
+  "softwareDataEncryption.conversionEnabled": {
     wire: "software_data_encryption.conversion_enabled",
-    matches: same,
+    oneWay: "converting a cluster to software data encryption cannot be undone",
   },
-];
+  "softwareDataEncryption.encryptionState": { wire: "software_data_encryption.encryption_state" },
+  "tls.protocolVersions": { wire: "tls.protocol_versions", rules: tlsVersionRules },
+  "tls.cipherSuites": { wire: "tls.cipher_suites", rules: cipherSuiteRules },
+  "managementProtocols.rshEnabled": { wire: "management_protocols.rsh_enabled" },
+  "managementProtocols.telnetEnabled": { wire: "management_protocols.telnet_enabled" },
+  "onboardKeyManagerConfigurableStatus.supported": { wire: "onboard_key_manager_configurable_status.supported" },
+  "onboardKeyManagerConfigurableStatus.message": { wire: "onboard_key_manager_configurable_status.message" },
+  "onboardKeyManagerConfigurableStatus.code": { wire: "onboard_key_manager_configurable_status.code", fromWire: integerCode },
+} as const satisfies Record<string, SettingSpec>;
 
-/** The row of the one-way setting. */
-export const CONVERSION = SETTINGS[SETTINGS.length - 1];
+function tlsVersionRules(versions: string[], setting: (path: string) => unknown): string[] {
+  const allowed = TLS_VERSIONS.join(", ");
+  const unknownNames = versions.filter((v) => !(TLS_VERSIONS as readonly string[]).includes(v));
+  if (versions.length === 0) return [`tls.protocolVersions is empty; allowed: one or more of ${allowed}`];
+  if (unknownNames.length > 0) return [`tls.protocolVersions has ${unknownNames.map((v) => JSON.stringify(v)).join(", ")}; allowed: ${allowed}`];
+  const failures: string[] = [];
+  // ONTAP enables every version at or above the lowest one listed, so a list with a gap says one thing
+  // and does another: refuse it rather than let the cluster silently differ from the program.
+  const ranks = versions.map((v) => TLS_VERSIONS.indexOf(v as (typeof TLS_VERSIONS)[number]));
+  const missing = TLS_VERSIONS.slice(Math.min(...ranks), Math.max(...ranks) + 1).filter((v) => !versions.includes(v));
+  if (missing.length > 0) {
+    failures.push(
+      `tls.protocolVersions ${JSON.stringify(versions)} leaves out ${missing.join(", ")}, but ONTAP enables every version ` +
+        `at or above the lowest one listed (${lowestTlsVersion(versions)}); list them all, or raise the lowest`,
+    );
+  }
+  if (setting("fips.enabled") === true) {
+    const weak = versions.filter((v) => v === "SSLv3" || v === "TLSv1");
+    if (weak.length > 0) {
+      failures.push(
+        `tls.protocolVersions has ${weak.join(" and ")}, which ONTAP refuses while fips.enabled is true (errors 52428817, 52428824); use TLSv1.1 or later`,
+      );
+    }
+  }
+  return failures;
+}
+
+function cipherSuiteRules(suites: string[]): string[] {
+  const failures: string[] = [];
+  if (suites.length === 0) failures.push("tls.cipherSuites is empty; list at least one suite, or leave it out to keep the cluster's");
+  for (const suite of suites) {
+    if (!/^TLS_[A-Z0-9_]+$/.test(suite)) {
+      failures.push(`tls.cipherSuites has ${JSON.stringify(suite)}; allowed: IANA suite names such as TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`);
+    }
+  }
+  if (new Set(suites).size !== suites.length) failures.push(`tls.cipherSuites lists a suite twice: ${JSON.stringify(suites)}`);
+  return failures;
+}
+
+/** A setting's camelCase path: `tls.protocolVersions`. */
+export type SettingPath = keyof typeof SETTINGS;
+
+/** A row with what is derived from its path and its wire field. */
+export interface SettingRow extends SettingSpec {
+  /** `tls.protocolVersions`. */
+  readonly setting: SettingPath;
+  /** `tls`. */
+  readonly group: string;
+  /** `protocolVersions`. */
+  readonly key: string;
+  /** A program may set it (its wire field is writable); otherwise it is an output only. */
+  readonly managed: boolean;
+  /** The release whose `/api/security` has it. */
+  readonly since: string;
+}
+
+/** Every row, in the table's order. */
+export const ROWS: readonly SettingRow[] = (Object.keys(SETTINGS) as SettingPath[]).map((setting) => {
+  const spec: SettingSpec = SETTINGS[setting];
+  const [group, key] = splitField(setting as never);
+  return { ...spec, setting, group, key, managed: fieldRow(spec.wire).writable, since: SECURITY_FIELDS[spec.wire].since };
+});
+
+/** The rows a program may set. */
+export const MANAGED_ROWS: readonly SettingRow[] = ROWS.filter((row) => row.managed);
+
+/** Group names in the table's order, each once. */
+const groupsOf = (rows: readonly SettingRow[]): string[] => [...new Set(rows.map((row) => row.group))];
+/** The groups of managed settings: the resource's setting arguments. */
+export const MANAGED_GROUPS: readonly string[] = groupsOf(MANAGED_ROWS);
+/** The groups of outputs the cluster reports. */
+export const REPORTED_GROUPS: readonly string[] = groupsOf(ROWS);
+
+/** The rows of one group. */
+export function rowsOf(group: string, rows: readonly SettingRow[] = ROWS): SettingRow[] {
+  return rows.filter((row) => row.group === group);
+}
 
 /** The value of a setting in inputs or outputs (both have the same groups). */
-export function valueIn(source: object | undefined, row: SettingRow): unknown {
-  const group = (source as Record<string, unknown> | undefined)?.[row.group];
+export function valueIn(source: object | undefined | null, row: SettingRow): unknown {
+  const group = (source as Record<string, unknown> | undefined | null)?.[row.group];
   // A whole group not known yet (preview) stands for every setting in it.
   if (group === UNKNOWN) return UNKNOWN;
   return group !== null && typeof group === "object" ? (group as Record<string, unknown>)[row.key] : undefined;
 }
 
 /** The rows the program manages (gives a value for), with the desired value. */
-export function managedSettings(desired: SecuritySettings): { row: SettingRow; value: unknown }[] {
-  return SETTINGS.map((row) => ({ row, value: valueIn(desired, row) })).filter((m) => m.value !== undefined);
+export function managedSettings(desired: object): { row: SettingRow; value: unknown }[] {
+  return MANAGED_ROWS.map((row) => ({ row, value: valueIn(desired, row) })).filter((m) => m.value !== undefined);
 }
 
 /** The rows whose desired value the observed settings do not satisfy (unknown values always differ). */
-export function differingSettings(desired: SecuritySettings, observed: ObservedSecurity | undefined): SettingRow[] {
+export function differingSettings(desired: object, observed: object | undefined): SettingRow[] {
   return managedSettings(desired)
     .filter(({ row, value }) => {
       const actual = valueIn(observed, row);
       if (containsUnknown(value) || actual === undefined) return true;
-      return !(row.matches as (d: unknown, a: unknown) => boolean)(value, actual);
+      return !fieldMatches(row.wire, value, actual);
     })
     .map(({ row }) => row);
 }
 
-/** The release a setting needs. */
-export function sinceOf(row: SettingRow): string {
-  return FIELD_SINCE[row.wire];
-}
-
 /** A nested PATCH body that sets these rows to their desired values. */
-export function patchOf(rows: readonly SettingRow[], desired: SecuritySettings): SecurityPatch {
+export function patchOf(rows: readonly SettingRow[], desired: object): SecurityPatch {
   const body: Record<string, Record<string, unknown>> = {};
   for (const row of rows) {
-    const [group, key] = row.wire.split(".");
+    const [group, key] = splitField(row.wire);
     body[group] = { ...body[group], [key]: valueIn(desired, row) };
   }
   return body as SecurityPatch;

@@ -1,15 +1,14 @@
 /**
  * io-ts codecs for the JSON that ONTAP's REST API sends and accepts. They mirror ONTAP's snake_case
- * wire shape exactly; the Pulumi-facing camelCase shape lives in `lifecycle/model.ts`.
+ * wire shape exactly; those of `/api/security` are built from the table in `securityFields.ts`.
  *
  * Every response passes one of these codecs before anything reads it (see `decode.ts`).
  * @see https://docs.netapp.com/us-en/ontap-restapi/ontap/security_endpoint_overview.html
  */
 import * as t from "io-ts";
+import { FIELD_NAMES, Nested, OntapCode, SecurityField, ValuesOf, WritableField, fieldRow, splitField } from "./securityFields";
 
-/** ONTAP sends error and status codes as strings in real traffic and as integers in some docs. */
-export const OntapCode = t.union([t.string, t.number], "OntapCode");
-export type OntapCode = t.TypeOf<typeof OntapCode>;
+export { OntapCode };
 
 /** `_links.self.href`, as HAL responses carry it. */
 export const SelfLink = t.type({ self: t.type({ href: t.string }) }, "SelfLink");
@@ -42,34 +41,22 @@ export const ClusterWire = t.type(
 );
 export type ClusterWire = t.TypeOf<typeof ClusterWire>;
 
-/** The settings of `/api/security`; every field optional because the version and `fields=` decide. */
-export const SecurityWire = t.partial(
-  {
-    fips: t.partial({ enabled: t.boolean }),
-    software_data_encryption: t.partial({
-      conversion_enabled: t.boolean,
-      disabled_by_default: t.boolean,
-      encryption_state: t.string,
-    }),
-    tls: t.partial({ protocol_versions: t.array(t.string), cipher_suites: t.array(t.string) }),
-    management_protocols: t.partial({ rsh_enabled: t.boolean, telnet_enabled: t.boolean }),
-    onboard_key_manager_configurable_status: t.partial({
-      supported: t.boolean,
-      message: t.string,
-      code: OntapCode,
-    }),
-  },
-  "SecurityWire",
-);
-export type SecurityWire = t.TypeOf<typeof SecurityWire>;
+/** The settings of `/api/security`, every field optional (the release and `fields=` decide what comes). */
+export type SecurityWire = Nested<Record<never, never>, ValuesOf<SecurityField>>;
+/** The body of `PATCH /api/security`: the writable fields, nested. */
+export type SecurityPatch = Nested<Record<never, never>, ValuesOf<WritableField>>;
 
-/** The body of `PATCH /api/security`: the writable subset, nested. */
-export interface SecurityPatch {
-  fips?: { enabled?: boolean };
-  software_data_encryption?: { conversion_enabled?: boolean; disabled_by_default?: boolean };
-  tls?: { protocol_versions?: string[]; cipher_suites?: string[] };
-  management_protocols?: { rsh_enabled?: boolean; telnet_enabled?: boolean };
-}
+/** The codec of `/api/security`'s settings, built from the table of fields. */
+export const SecurityWire: t.Type<SecurityWire, SecurityWire, unknown> = (() => {
+  const groups: Record<string, t.Props> = {};
+  for (const field of FIELD_NAMES) {
+    const [group, leaf] = splitField(field);
+    groups[group] = { ...groups[group], [leaf]: fieldRow(field).codec };
+  }
+  const props: t.Props = {};
+  for (const [group, leaves] of Object.entries(groups)) props[group] = t.partial(leaves);
+  return t.partial(props, "SecurityWire") as unknown as t.Type<SecurityWire, SecurityWire, unknown>;
+})();
 
 /** A reference to an asynchronous job, as a mutation's response carries it. */
 export const JobLink = t.type(

@@ -1,7 +1,9 @@
 /**
- * Which ONTAP release has which part of `/api/security`.
+ * ONTAP releases: parsing, comparing, and what a release has of `/api/security` (from the table of
+ * fields in `securityFields.ts`).
  * @see https://docs.netapp.com/us-en/ontap-restapi/ontap/get-security.html
  */
+import { FIELD_NAMES, SECURITY_FIELDS, SecurityField, fieldRow } from "./securityFields";
 
 /** An ONTAP release as `/api/cluster` reports it: 9.16.1 is generation 9, major 16, minor 1. */
 export interface OntapVersion {
@@ -32,32 +34,18 @@ export function atLeast(v: OntapVersion, since: string): boolean {
 export const SECURITY_GET_SINCE = "9.7.0";
 export const SECURITY_PATCH_SINCE = "9.8.0";
 
-/** Every wire field of `/api/security` this package reads, with the release that introduced it. */
-export const FIELD_SINCE = {
-  "onboard_key_manager_configurable_status.supported": "9.7.0",
-  "onboard_key_manager_configurable_status.message": "9.7.0",
-  "onboard_key_manager_configurable_status.code": "9.7.0",
-  "fips.enabled": "9.8.0",
-  "software_data_encryption.conversion_enabled": "9.8.0",
-  "software_data_encryption.disabled_by_default": "9.8.0",
-  "tls.protocol_versions": "9.10.1",
-  "tls.cipher_suites": "9.10.1",
-  "management_protocols.rsh_enabled": "9.10.1",
-  "management_protocols.telnet_enabled": "9.10.1",
-  "software_data_encryption.encryption_state": "9.16.1",
-} as const;
-
-export type SecurityField = keyof typeof FIELD_SINCE;
-
 /**
  * The `fields=` list for a GET on this release. Always explicit: asking for a field the release lacks
  * is a 400 (code 262197), and the default field set differs between releases.
  */
 export function readableFields(v: OntapVersion): SecurityField[] {
-  return (Object.keys(FIELD_SINCE) as SecurityField[]).filter((field) => atLeast(v, FIELD_SINCE[field]));
+  return FIELD_NAMES.filter((field) => atLeast(v, SECURITY_FIELDS[field].since));
 }
 
-/** Before 9.9.1 a node must be rebooted before a change of FIPS mode takes effect. */
-export function fipsNeedsReboot(v: OntapVersion): boolean {
-  return !atLeast(v, "9.9.1");
+/** The fields among `changed` that this release applies only after each node is rebooted. */
+export function fieldsNeedingReboot(v: OntapVersion, changed: readonly SecurityField[]): SecurityField[] {
+  return changed.filter((field) => {
+    const before = fieldRow(field).rebootBefore;
+    return before !== undefined && !atLeast(v, before);
+  });
 }

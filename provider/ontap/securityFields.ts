@@ -1,0 +1,125 @@
+/**
+ * The fields of `/api/security`, one row each: ONTAP's dotted name, the release that has it, its JSON
+ * type, whether PATCH may set it, and how an asked value compares with what the cluster then reports.
+ * The wire codecs, the `fields=` of every GET, the version gates and the read-back judgement are all
+ * derived from this table (`codecs.ts`, `versions.ts`, `semantics.ts`); nothing else names a field.
+ * @see https://docs.netapp.com/us-en/ontap-restapi/ontap/get-security.html
+ * @see ../../docs/ontap-api.md
+ */
+import * as t from "io-ts";
+
+/** ONTAP sends error and status codes as strings in real traffic and as integers in some docs. */
+export const OntapCode = t.union([t.string, t.number], "OntapCode");
+export type OntapCode = t.TypeOf<typeof OntapCode>;
+
+/** TLS protocol versions from oldest to newest, as ONTAP names them. */
+export const TLS_VERSIONS = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+/** The oldest version in a list, or undefined for an empty list or unknown names. */
+export function lowestTlsVersion(versions: readonly string[]): TlsVersion | undefined {
+  const ranks = versions.map((v) => TLS_VERSIONS.indexOf(v as TlsVersion)).filter((r) => r >= 0);
+  return ranks.length === 0 ? undefined : TLS_VERSIONS[Math.min(...ranks)];
+}
+
+/**
+ * ONTAP enables every version at or above the lowest one listed: asking for `["TLSv1.2"]` reads back
+ * `["TLSv1.3", "TLSv1.2"]`. So two lists mean the same when their lowest versions are equal.
+ */
+function sameLowestVersion(asked: readonly string[], found: readonly string[]): boolean {
+  return lowestTlsVersion(asked) !== undefined && lowestTlsVersion(asked) === lowestTlsVersion(found);
+}
+
+/** TLS 1.3 suites, which ONTAP keeps whenever TLS 1.3 is on, whatever the list asked for. */
+const IMPLICIT_SUITE = /^TLS_(AES_\d+_GCM|AES_128_CCM(_8)?|CHACHA20_POLY1305)_SHA\d+$/;
+
+/**
+ * Suites compare as sets: ONTAP may reorder them and adds the TLS 1.3 suites on its own. Every asked
+ * suite must be present, and any extra one must be such an implicit suite.
+ */
+function sameSuites(asked: readonly string[], found: readonly string[]): boolean {
+  const want = new Set(asked);
+  const have = new Set(found);
+  return [...want].every((s) => have.has(s)) && [...have].every((s) => want.has(s) || IMPLICIT_SUITE.test(s));
+}
+
+const strings = t.array(t.string, "string[]");
+
+/** One wire field. */
+export interface FieldRow<C extends t.Mixed = t.Mixed> {
+  /** The first release whose `/api/security` has it (asking `fields=` for it earlier is a 400). */
+  readonly since: string;
+  readonly codec: C;
+  /** PATCH may set it (from 9.8, when `/api/security` took PATCH at all). */
+  readonly writable: boolean;
+  /** Does the cluster's value satisfy the asked one? Strict equality when absent. */
+  readonly matches?: (asked: t.TypeOf<C>, found: t.TypeOf<C>) => boolean;
+  /** Releases before this one apply a change only after each node is rebooted. */
+  readonly rebootBefore?: string;
+}
+
+/** Every field of `/api/security` this package reads or writes. */
+export const SECURITY_FIELDS = {
+  "onboard_key_manager_configurable_status.supported": { since: "9.7.0", codec: t.boolean, writable: false },
+  "onboard_key_manager_configurable_status.message": { since: "9.7.0", codec: t.string, writable: false },
+  // `code` is 0 when the onboard key manager can be configured.
+  "onboard_key_manager_configurable_status.code": { since: "9.7.0", codec: OntapCode, writable: false },
+  // Switches to validated crypto modules; until 9.9.1 each node must then be rebooted.
+  "fips.enabled": { since: "9.8.0", codec: t.boolean, writable: true, rebootBefore: "9.9.1" },
+  // `true` starts converting metadata volumes and non-NAE aggregates to encrypted: one-way.
+  "software_data_encryption.conversion_enabled": { since: "9.8.0", codec: t.boolean, writable: true },
+  "software_data_encryption.disabled_by_default": { since: "9.8.0", codec: t.boolean, writable: true },
+  "software_data_encryption.encryption_state": { since: "9.16.1", codec: t.string, writable: false },
+  "tls.protocol_versions": { since: "9.10.1", codec: strings, writable: true, matches: sameLowestVersion },
+  "tls.cipher_suites": { since: "9.10.1", codec: strings, writable: true, matches: sameSuites },
+  "management_protocols.rsh_enabled": { since: "9.10.1", codec: t.boolean, writable: true },
+  "management_protocols.telnet_enabled": { since: "9.10.1", codec: t.boolean, writable: true },
+} as const satisfies Record<string, FieldRow>;
+
+/** A field's dotted wire name: `tls.protocol_versions`. */
+export type SecurityField = keyof typeof SECURITY_FIELDS;
+/** The fields PATCH may set. */
+export type WritableField = { [F in SecurityField]: (typeof SECURITY_FIELDS)[F]["writable"] extends true ? F : never }[SecurityField];
+/** The JSON type of a field's value. */
+export type FieldValue<F extends SecurityField> = t.TypeOf<(typeof SECURITY_FIELDS)[F]["codec"]>;
+
+/** Every field, in the table's order. */
+export const FIELD_NAMES = Object.keys(SECURITY_FIELDS) as SecurityField[];
+
+/** A field's row, typed loosely for code that handles every field alike. */
+export function fieldRow(field: SecurityField): FieldRow {
+  return SECURITY_FIELDS[field] as FieldRow;
+}
+
+/** Does the cluster's value satisfy the asked one, by the field's own rule? */
+export function fieldMatches(field: SecurityField, asked: unknown, found: unknown): boolean {
+  const matches = fieldRow(field).matches as ((a: unknown, b: unknown) => boolean) | undefined;
+  return matches === undefined ? asked === found : matches(asked, found);
+}
+
+/** `tls.protocol_versions` → `["tls", "protocol_versions"]`. */
+export function splitField(field: SecurityField): [string, string] {
+  const dot = field.indexOf(".");
+  return [field.slice(0, dot), field.slice(dot + 1)];
+}
+
+/** `a.b` → `a`. */
+export type GroupOf<P> = P extends `${infer G}.${string}` ? G : never;
+/** `a.b` → `b`, for paths in group `G`. */
+export type LeafOf<P, G extends string> = P extends `${G}.${infer L}` ? L : never;
+/** Flattens an intersection into one object type, as a reader (and a type equality) sees it. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/**
+ * Dotted paths to nested objects: `{ "a.b": X, "a.c": Y }` → `{ a?: { b: X; c?: Y } }`, with the
+ * paths of `Required` required within their group and those of `Optional` optional.
+ */
+export type Nested<Required, Optional = Record<never, never>> = {
+  [G in GroupOf<keyof Required | keyof Optional>]?: Simplify<
+    { [L in LeafOf<keyof Required, G>]: Required[Extract<`${G}.${L}`, keyof Required>] } & {
+      [L in LeafOf<keyof Optional, G>]?: Optional[Extract<`${G}.${L}`, keyof Optional>];
+    }
+  >;
+};
+
+/** Wire values by field, for the fields in `F`. */
+export type ValuesOf<F extends SecurityField> = { [P in F]: FieldValue<P> };

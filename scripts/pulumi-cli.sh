@@ -24,7 +24,8 @@
 #       the v3.248.0 commit is looked up (the proxy's Origin hash) and built when the proxy serves it.
 #       The proxy reachable on this project's machines serves no version of it, so the script then builds
 #       a small language host of its own (source: scripts/pulumi-language-nodejs/main.go) that implements what
-#       preview/up/refresh/destroy/stack/config need: it runs `node @pulumi/pulumi/cmd/run` like upstream.
+#       preview/up/refresh/destroy/stack/config need: it runs `node @pulumi/pulumi/cmd/run` like upstream, and
+#       starts Node.js policy packs (`--policy-pack`) and plugins through RunPlugin, as upstream does.
 #       PULUMI_ONTAP_LANGHOST=auto (default) | upstream (fail if unavailable) | minimal (skip the lookup).
 #     - `pulumi-resource-pulumi-nodejs`: the shell shim shipped inside the @pulumi/pulumi npm package, copied
 #       from this repository's node_modules, else taken from `npm pack @pulumi/pulumi@3.248.0`.

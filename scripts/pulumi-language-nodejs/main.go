@@ -6,8 +6,9 @@
 // (node_modules packages whose package.json has "pulumi": {"resource": true}), Run (spawns
 // `node [nodeargs] @pulumi/pulumi/cmd/run --monitor ... <entry point>` in the program directory with
 // PULUMI_CONFIG, PULUMI_CONFIG_SECRET_KEYS and PULUMI_NODEJS_TYPESCRIPT/TSCONFIG_PATH set),
-// GetPluginInfo, InstallDependencies, RuntimeOptionsPrompts, About and GetProgramDependencies.
-// Code generation (convert, gen-sdk, new from templates with prompts) is not supported.
+// GetPluginInfo, InstallDependencies, RuntimeOptionsPrompts, About, GetProgramDependencies and RunPlugin
+// (how the CLI starts a Node.js policy pack, `pulumi preview --policy-pack DIR`, and Node.js plugins).
+// Code generation (convert, gen-sdk, new from templates with prompts) and debugging are not supported.
 package main
 
 import (
@@ -21,9 +22,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
+	"github.com/google/shlex"
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -493,4 +499,154 @@ func (h *host) GetProgramDependencies(ctx context.Context, req *pulumirpc.GetPro
 	}
 	sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
 	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: deps}, nil
+}
+
+// locateModule resolves a module the way code in dir would require it, as upstream's host does.
+func locateModule(node, module, dir string) (string, error) {
+	script := fmt.Sprintf("try { console.log(require.resolve(%q)); } catch (error) { "+
+		"if (error.code === 'MODULE_NOT_FOUND') { console.error('It looks like the Pulumi SDK has not been installed. "+
+		"Have you run npm install in %s?'); } else { console.error(error.message); } process.exit(1); }", module, dir)
+	cmd := exec.Command(node, "-e", script)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return "", errors.New(strings.TrimSpace(string(exitErr.Stderr)))
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// RunPlugin runs a plugin written in Node.js, as upstream's host does at v3.248.0: a policy pack
+// (kind "analyzer") with @pulumi/pulumi/cmd/run-policy-pack in the pack's folder, anything else with
+// @pulumi/pulumi/cmd/run-plugin in the engine's working directory, the plugin's output streamed back.
+//
+// Policy packs written for @pulumi/policy expect their stack's configuration in the environment when they
+// start, but the engine sends it only later, over gRPC (ConfigureStack). So, like upstream, the host first
+// serves the engine a proxy analyzer (sdk.PolicyProxy), waits for that configuration, starts the pack
+// with it in PULUMI_CONFIG and PULUMI_NODEJS_{ORGANIZATION,PROJECT,STACK,DRY_RUN}, then forwards every
+// call to the pack until it exits.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	ctx := server.Context()
+	if req.GetAttachDebugger() {
+		return errors.New("this Node.js language host cannot start plugins under a debugger")
+	}
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	// Best effort; the explicit Close at the end reports errors.
+	defer closer.Close()
+
+	info := req.GetInfo()
+	if info == nil || info.GetProgramDirectory() == "" {
+		return errors.New("RunPlugin needs the plugin's folder (info.program_directory)")
+	}
+	dir := info.GetProgramDirectory()
+	node, err := nodeBinary()
+	if err != nil {
+		return err
+	}
+	policyPack := req.GetKind() == string(apitype.AnalyzerPlugin)
+
+	env := append([]string{}, req.GetEnv()...)
+	if boolOption(info, "typescript", true) {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if ts := stringOption(info, "tsconfig"); ts != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+ts)
+	}
+
+	module := "@pulumi/pulumi/cmd/run-policy-pack"
+	if !policyPack {
+		module = os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH")
+		if module == "" {
+			module = "@pulumi/pulumi/cmd/run-plugin"
+		}
+	}
+	runPath, err := locateModule(node, module, dir)
+	if err != nil {
+		return err
+	}
+
+	// nodeargs are node's own options, as in Run. (Upstream v3.248.0 puts them after the script, where node
+	// hands them to the plugin instead; nothing relies on that here.)
+	args, err := shlex.Split(stringOption(info, "nodeargs"))
+	if err != nil {
+		return fmt.Errorf("parsing the runtime option nodeargs: %w", err)
+	}
+	args = append(args, runPath)
+	// A policy pack takes its folder last (after the engine's address); other plugins take it first.
+	if policyPack {
+		args = append(append(args, req.GetArgs()...), dir)
+	} else {
+		args = append(append(args, dir), req.GetArgs()...)
+	}
+
+	var proxy *sdk.PolicyProxy
+	if policyPack {
+		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
+		if err != nil {
+			return fmt.Errorf("could not start the policy pack proxy: %w", err)
+		}
+		config, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("could not get the stack's configuration for the policy pack: %w", err)
+		}
+		if config != nil {
+			add := func(k, v string) {
+				if v != "" {
+					env = append(env, k+"="+v)
+				}
+			}
+			add("PULUMI_NODEJS_ORGANIZATION", config.GetOrganization())
+			add("PULUMI_NODEJS_PROJECT", config.GetProject())
+			add("PULUMI_NODEJS_STACK", config.GetStack())
+			add("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(config.GetDryRun()))
+			if config.GetConfig() != nil {
+				configJSON, err := json.Marshal(config.GetConfig())
+				if err != nil {
+					return fmt.Errorf("could not serialize the stack's configuration: %w", err)
+				}
+				add("PULUMI_CONFIG", string(configJSON))
+			}
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, node, args...)
+	// Policy packs have always run in their own folder; other plugins in the engine's working directory.
+	if policyPack {
+		cmd.Dir = dir
+	} else {
+		cmd.Dir = req.GetPwd()
+	}
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+
+	run := func() error {
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		if proxy != nil {
+			// Reads the pack's port from its stdout, connects, and returns when the pack exits.
+			if err := proxy.Attach(ctx, cmd); err != nil {
+				return fmt.Errorf("could not attach to the policy pack: %w", err)
+			}
+			return nil
+		}
+		return cmd.Wait()
+	}
+	if err := run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			if status, ok := exitErr.Sys().(syscall.WaitStatus); ok {
+				return fmt.Errorf("Program exited with non-zero exit code: %d", status.ExitStatus())
+			}
+			return fmt.Errorf("Program exited unexpectedly: %w", exitErr)
+		}
+		return fmt.Errorf("Problem executing plugin program (could not run language executor): %w", err)
+	}
+	return closer.Close()
 }

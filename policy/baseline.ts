@@ -8,7 +8,7 @@
  * what falls short. `policy/pack.ts` turns the rules into a Pulumi CrossGuard policy pack; they are
  * exported (`pulumi-ontap-security/policy`) for teams that build their own.
  */
-import { PROTOCOL_VERSIONS } from "../provider/ontap/semantics";
+import { TLS_VERSIONS as PROTOCOL_VERSIONS } from "../provider/ontap/securityFields";
 
 /** What a rule does on a violation: fail the preview or update, warn, or not run. */
 export type EnforcementLevel = "mandatory" | "advisory" | "disabled";

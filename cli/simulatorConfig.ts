@@ -65,6 +65,26 @@ function switchCodec(name: string, byDefault: unknown): t.Mixed {
   return NonNegativeInt;
 }
 
+/** A transport fault (see `TransportFault` in simulator/scenario.ts). */
+const TransportFaultCodec = t.exact(
+  t.intersection([
+    t.type({ kind: t.keyof({ redirect: null, retryAfter: null, hang: null, truncate: null, drip: null, huge: null }) }),
+    t.partial({
+      method: t.string,
+      path: t.string,
+      count: NonNegativeInt,
+      status: t.Int,
+      location: t.string,
+      retryAfter: t.string,
+      afterWork: t.boolean,
+      intervalMs: NonNegativeInt,
+      bytes: NonNegativeInt,
+      declareLength: t.boolean,
+    }),
+  ]),
+  "TransportFault",
+);
+
 /**
  * The scenario switches, typed by the simulator's own defaults (a boolean, a count or duration, or one of
  * {@link SCENARIO_CHOICES}), so a switch the simulator gains is accepted here without another list.
@@ -73,6 +93,7 @@ export const ScenarioOverrides = t.exact(
   t.partial({
     ...Object.fromEntries(Object.entries(defaultScenario()).map(([name, byDefault]) => [name, switchCodec(name, byDefault)])),
     failNextJobs: t.exact(t.type({ count: NonNegativeInt, code: t.Int, message: t.string })),
+    transportFaults: t.array(TransportFaultCodec),
   }),
   "Scenario",
 );

@@ -17,7 +17,7 @@ import { Scenario, defaultScenario } from "./scenario";
 import { SecurityStateInit, initialSecurityState } from "./securityState";
 import { CertificateLogins, Credentials, Role, SimCluster, SimulatedCluster } from "./simCluster";
 
-export type { FailNextJobs, Scenario } from "./scenario";
+export type { FailNextJobs, Scenario, TransportFault } from "./scenario";
 export type { EncryptionState, SecurityState, SecurityStateInit } from "./securityState";
 export type { SecurityPatch } from "./securityPatch";
 export type { RequestLogEntry, Role, SimCluster } from "./simCluster";
@@ -82,8 +82,24 @@ export interface Simulator {
   createCertificateLogin(commonName: string, role: Role): void;
   /** Issues a client certificate (signed by the client CA unless told otherwise); see {@link ClientCertificateOptions}. */
   issueClientCertificate(options: ClientCertificateOptions): Promise<ClientCertificate>;
+  /**
+   * A second listener on 127.0.0.1, not a cluster: where `redirect` transport faults point by default.
+   * It answers 200 with an impostor cluster's identity and records every request it gets, so a test
+   * can prove that nothing (least of all an Authorization header) was sent there.
+   */
+  decoy: Decoy;
   /** Stops every cluster: drops open connections, cancels job timers. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** The decoy listener; see {@link Simulator.decoy}. */
+export interface Decoy {
+  /** `https://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Every request it received: method, path and whether it carried an Authorization header. */
+  readonly requests: { method: string; path: string; authorization: boolean }[];
+  /** TCP connections it accepted (a client that only connected is counted here). */
+  readonly connections: () => number;
 }
 
 /** Starts a simulator with one or more clusters listening on 127.0.0.1. */
@@ -122,7 +138,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     rejectUnauthorized: false,
     ca: certificate.clientCa.certificate,
   };
+  const decoyRequests: Decoy["requests"] = [];
+  let decoyConnections = 0;
+  let decoyPort = -1;
   const tlsServer = createHttpsServer(tlsOptions, (req, res) => {
+    if (req.socket.localPort === decoyPort) {
+      decoyRequests.push({ method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization !== undefined });
+      const text = JSON.stringify({ uuid: "00000000-0000-4000-8000-00000000dec0", name: "impostor", version: { full: "NetApp Release 9.16.1", generation: 9, major: 16, minor: 1 } });
+      res.writeHead(200, { "Content-Type": "application/hal+json", "Content-Length": Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     const cluster = byPort.get(req.socket.localPort ?? -1);
     if (cluster === undefined) {
       req.socket.destroy();
@@ -147,7 +173,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return closed;
   };
 
+  const decoy = createNetServer((socket) => {
+    decoyConnections += 1;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    tlsServer.emit("connection", socket);
+  });
+  listeners.push(decoy);
   try {
+    decoyPort = await listen(decoy, 0);
     await Promise.all(
       blueprints.map(async (blueprint, index) => {
         const listener = createNetServer((socket) => {
@@ -169,6 +204,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           credentials,
           certificateLogins,
         );
+        cluster.decoyUrl = `https://127.0.0.1:${decoyPort}`;
         byPort.set(port, cluster);
         clusters[index] = cluster;
       }),
@@ -189,6 +225,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       certificateLogins.set(commonName, role);
     },
     issueClientCertificate,
+    decoy: { url: `https://127.0.0.1:${decoyPort}`, requests: decoyRequests, connections: () => decoyConnections },
     close,
   };
 }

@@ -12,6 +12,38 @@ export interface FailNextJobs {
 }
 
 /**
+ * A fault of the network or of what stands in front of the cluster (a proxy, a load balancer, a WAN
+ * link), hitting the next `count` requests that match `method` and `path`. ONTAP itself never does
+ * these; real deployments do.
+ * - `redirect`: answers `status` (default 302) with `Location` (default: the simulator's decoy listener,
+ *   same path and query), doing no work.
+ * - `retryAfter`: answers `status` (default 503) with `Retry-After: retryAfter` (default "1"), doing no work.
+ * - `hang`: never answers (until the simulator closes); with `afterWork` the request's work is done first
+ *   (a PATCH starts its job).
+ * - `truncate`: the work is done and the answer's headers declare its whole length, but the connection
+ *   closes after half the body.
+ * - `drip`: the work is done and the body is sent one byte every `intervalMs` (default 1000).
+ * - `huge`: instead of the answer, a 200 whose JSON body is `bytes` long (default 64 MiB), streamed, with
+ *   a Content-Length unless `declareLength` is false.
+ */
+export interface TransportFault {
+  kind: "redirect" | "retryAfter" | "hang" | "truncate" | "drip" | "huge";
+  /** Only requests of this method. Default: any. */
+  method?: string;
+  /** Only requests whose path starts with this. Default: any. */
+  path?: string;
+  /** How many matching requests it hits; counts down, and the fault is spent at 0. Default 1. */
+  count?: number;
+  status?: number;
+  location?: string;
+  retryAfter?: string;
+  afterWork?: boolean;
+  intervalMs?: number;
+  bytes?: number;
+  declareLength?: boolean;
+}
+
+/**
  * How one simulated cluster behaves. Every switch may be changed at any time, between or during requests.
  * Job timings (`jobDurationMs`, `jobPauseMs`, `jobExpiryMs`, `lostJobs`) and job outcomes are read when a
  * job starts; `stuckJobs` is re-read while a job runs, so turning it off lets stuck jobs finish.
@@ -74,6 +106,8 @@ export interface Scenario {
   jobsWithoutEffect: number;
   /** Every answer is delayed this long (the work, such as starting a job, happens at once). Default 0. */
   latencyMs: number;
+  /** Faults of the network in front of the cluster, tried in order; the first that matches a request hits it. Default none. */
+  transportFaults: TransportFault[];
 
   // Documented forms. Where the ONTAP reference allows more than one wire form, each switch below picks one
   // for the cluster, so that a client can be tested against every form. The defaults are the forms of the
@@ -133,7 +167,9 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     errorArguments: false,
     patchAnswersLost: 0,
     jobsWithoutEffect: 0,
+    transportFaults: [],
     ...overrides,
+    ...(overrides.transportFaults ? { transportFaults: overrides.transportFaults.map((fault) => ({ ...fault })) } : {}),
     ...(overrides.failNextJobs ? { failNextJobs: { ...overrides.failNextJobs } } : {}),
   };
 }

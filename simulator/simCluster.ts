@@ -25,7 +25,7 @@ import {
   unexpectedArgument,
 } from "./ontapError";
 import { OntapVersion, atLeast, clusterVersionJson } from "./ontapVersion";
-import { Scenario } from "./scenario";
+import { Scenario, TransportFault } from "./scenario";
 import { SecurityPatch, checkPatchAgainstState, parseSecurityPatch, requestedProtocols } from "./securityPatch";
 import {
   SecurityState,
@@ -162,6 +162,8 @@ export class SimulatedCluster implements SimCluster {
   readonly patchesWhileJobRunning: RequestLogEntry[] = [];
   onAnswered: ((entry: RequestLogEntry, count: number) => void) | undefined;
   onJobState: ((job: SimJob) => void) | undefined;
+  /** Where a `redirect` transport fault points unless it names a location: the simulator's decoy listener. */
+  decoyUrl = "https://127.0.0.1:1";
   private answered = 0;
 
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -237,9 +239,12 @@ export class SimulatedCluster implements SimCluster {
     if (scheme !== undefined) entry.authorizationScheme = scheme;
     this.requests.push(entry);
     let answer: Answer;
+    let fault: TransportFault | undefined;
     try {
       const raw = await readBody(req);
       if (raw.length > 0) entry.body = parseOrRaw(raw);
+      fault = this.takeTransportFault(entry.method, url.pathname);
+      if (fault !== undefined && this.faultBeforeWork(fault, url, entry, res)) return;
       if (this.scenario.dropConnections > 0) {
         this.scenario.dropConnections -= 1;
         req.socket.destroy();
@@ -259,6 +264,8 @@ export class SimulatedCluster implements SimCluster {
       req.socket.destroy();
       return;
     }
+    // A hang after the work: the request was carried out, its answer never comes.
+    if (fault?.kind === "hang") return;
     entry.status = answer.status;
     const text = JSON.stringify(answer.status >= 400 ? this.inForm(answer.body) : answer.body);
     // Simulator choice [hal-json]: every answer, errors included, is HAL JSON.
@@ -267,8 +274,12 @@ export class SimulatedCluster implements SimCluster {
       "Content-Length": Buffer.byteLength(text),
     };
     if (answer.status === 401) headers["WWW-Authenticate"] = 'Basic realm="ONTAP simulator"';
-    res.writeHead(answer.status, headers);
-    res.end(text);
+    if (fault !== undefined) {
+      this.faultyBody(fault, answer.status, headers, text, res);
+    } else {
+      res.writeHead(answer.status, headers);
+      res.end(text);
+    }
     this.answered += 1;
     this.onAnswered?.(entry, this.answered);
   }
@@ -278,6 +289,95 @@ export class SimulatedCluster implements SimCluster {
     if (typeof body !== "object" || body === null || !("error" in body)) return body;
     const { error, ...rest } = body as { error: OntapError };
     return { error: renderError(error, this.scenario.errorArguments), ...rest };
+  }
+
+  /** The first transport fault that matches the request, counted down (and spent at 0). */
+  private takeTransportFault(method: string, path: string): TransportFault | undefined {
+    const faults = this.scenario.transportFaults;
+    const index = faults.findIndex(
+      (f) => (f.count ?? 1) > 0 && (f.method === undefined || f.method === method) && (f.path === undefined || path.startsWith(f.path)),
+    );
+    if (index < 0) return undefined;
+    const fault = faults[index] as TransportFault;
+    fault.count = (fault.count ?? 1) - 1;
+    return fault;
+  }
+
+  /** Faults that answer (or never answer) instead of the cluster: true when the request is dealt with. */
+  private faultBeforeWork(fault: TransportFault, url: URL, entry: RequestLogEntry, res: ServerResponse): boolean {
+    switch (fault.kind) {
+      case "redirect": {
+        const status = fault.status ?? 302;
+        entry.status = status;
+        res.writeHead(status, { Location: fault.location ?? `${this.decoyUrl}${url.pathname}${url.search}`, "Content-Length": 0 });
+        res.end();
+        return true;
+      }
+      case "retryAfter": {
+        const status = fault.status ?? 503;
+        entry.status = status;
+        const text = JSON.stringify({ error: { message: "Service temporarily unavailable (simulated front end)", code: String(status) } });
+        res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "Retry-After": fault.retryAfter ?? "1" });
+        res.end(text);
+        return true;
+      }
+      case "hang":
+        return fault.afterWork !== true;
+      default:
+        return false;
+    }
+  }
+
+  /** Sends the answer through a fault of the body: cut short, dripping, or replaced by a huge one. */
+  private faultyBody(fault: TransportFault, status: number, headers: Record<string, string | number>, text: string, res: ServerResponse): void {
+    switch (fault.kind) {
+      case "truncate":
+        res.writeHead(status, headers);
+        res.write(text.slice(0, Math.floor(text.length / 2)));
+        // Let the half reach the client before the connection goes.
+        this.after(20, () => res.socket?.destroy());
+        return;
+      case "drip": {
+        res.writeHead(status, headers);
+        let sent = 0;
+        const step = (): void => {
+          if (res.destroyed || this.closed) return;
+          res.write(text.slice(sent, sent + 1));
+          sent += 1;
+          if (sent >= text.length) res.end();
+          else this.after(fault.intervalMs ?? 1000, step);
+        };
+        step();
+        return;
+      }
+      case "huge": {
+        const bytes = fault.bytes ?? 64 * 1024 * 1024;
+        res.writeHead(200, { "Content-Type": "application/hal+json", ...(fault.declareLength === false ? {} : { "Content-Length": bytes }) });
+        const head = '{"padding":"';
+        const chunk = "x".repeat(64 * 1024);
+        let written = 0;
+        const pump = (): void => {
+          while (!res.destroyed && !this.closed) {
+            const left = bytes - written;
+            if (left <= 2) {
+              res.end('"}'.slice(0, left));
+              return;
+            }
+            const piece = written === 0 ? head : chunk.slice(0, Math.min(chunk.length, left - 2));
+            written += piece.length;
+            if (!res.write(piece)) {
+              res.once("drain", pump);
+              return;
+            }
+          }
+        };
+        pump();
+        return;
+      }
+      default:
+        res.writeHead(status, headers);
+        res.end(text);
+    }
   }
 
   private async answer(req: IncomingMessage, url: URL, raw: string, entry: RequestLogEntry): Promise<Answer | typeof DROP> {

@@ -56,10 +56,23 @@ test("diff sees a setting the outputs lack as a change (first update after an ol
   t.deepEqual([...diffResource(withoutTls, { ...connection, tls: { protocolVersions: ["TLSv1.2"] } }).fields], ["tls.protocolVersions"]);
 });
 
-test("diff never throws, even on malformed state (refresh calls it with roles swapped)", (t) => {
-  t.notThrows(() => diffResource({ tls: "garbage" } as never, { tls: { protocolVersions: ["TLSv1.2"] } } as never));
-  t.notThrows(() => diffResource(null as never, {} as never));
-  t.notThrows(() => diffResource({ ...observed }, observed as never));
+test("diff reads malformed state as settings it does not know (refresh calls it with roles swapped)", (t) => {
+  const garbled = diffResource({ tls: "garbage" } as never, { tls: { protocolVersions: ["TLSv1.2"] } } as never);
+  t.deepEqual([...garbled.fields], ["tls.protocolVersions"]);
+  t.deepEqual([...garbled.details], ['tls.protocolVersions: cluster not reported, program ["TLSv1.2"]']);
+  t.deepEqual([...diffResource({ ...observed }, observed as never).fields], [], "outputs given back as inputs are no change");
+});
+
+test("diff answers state it cannot read at all with an update that re-reads the cluster", (t) => {
+  const fallback = { changes: true, fields: [], details: ["the last known settings could not be read; the update will read the cluster"] };
+  const unreadable = Object.defineProperty({}, "tls", {
+    enumerable: true,
+    get() {
+      throw new Error("unreadable");
+    },
+  });
+  t.deepEqual(diffResource(unreadable as never, { tls: { protocolVersions: ["TLSv1.2"] } } as never), fallback);
+  t.deepEqual(diffResource(null as never, {} as never), fallback);
 });
 
 test("diff explains each difference with the cluster's and the program's values, never a connection value", (t) => {

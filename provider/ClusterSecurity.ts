@@ -4,22 +4,19 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OUTPUT_GROUPS } from "./lifecycle/model";
-import type * as Implementation from "./provider";
 
 /**
- * The provider serialized into every resource's state. Each method loads the installed
- * implementation when called: the serialized text stays tiny, holds no credential and no client,
- * and a refresh or destroy runs the code that is installed, not a copy frozen in state.
+ * The provider text stored in every resource's `__provider` (inputs and outputs), as the provider host
+ * evaluates it: `require(text).handler()` must return the provider. It loads the installed
+ * implementation by package name, so it holds no credential and no client, never changes between
+ * releases, and a refresh or destroy runs the code that is installed, not a copy frozen in state.
+ * Written out rather than produced by Pulumi's closure serializer: the serializer wraps each of the seven
+ * methods in its own scaffolding (2.2 KB, twice per resource) to say the same thing.
  */
-const shim: pulumi.dynamic.ResourceProvider = {
-  configure: (req) => (require("pulumi-ontap-security/provider") as typeof Implementation).provider.configure(req),
-  check: (olds, news) => (require("pulumi-ontap-security/provider") as typeof Implementation).provider.check(olds, news),
-  diff: (id, olds, news) => (require("pulumi-ontap-security/provider") as typeof Implementation).provider.diff(id, olds, news),
-  create: (inputs) => (require("pulumi-ontap-security/provider") as typeof Implementation).provider.create(inputs),
-  read: (id, props) => (require("pulumi-ontap-security/provider") as typeof Implementation).provider.read(id, props),
-  update: (id, olds, news) => (require("pulumi-ontap-security/provider") as typeof Implementation).provider.update(id, olds, news),
-  delete: (id, props) => (require("pulumi-ontap-security/provider") as typeof Implementation).provider.delete(id, props),
-};
+const PROVIDER_TEXT = 'exports.handler = () => require("pulumi-ontap-security/provider").provider;\n';
+
+/** The type token `pulumi.dynamic.Resource` gives a dynamic resource of module `ontap`: kept so URNs never change. */
+const RESOURCE_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
 
 /** FIPS 140-2/140-3 mode. */
 export interface FipsArgs {
@@ -125,7 +122,7 @@ export interface ClusterIdentityState {
  * cluster's settings and changes only those given; deleting it leaves the cluster as it is. The id is
  * the cluster's uuid.
  */
-export class ClusterSecurity extends pulumi.dynamic.Resource {
+export class ClusterSecurity extends pulumi.CustomResource {
   /** FIPS mode as the cluster reports it (ONTAP 9.8+). */
   declare readonly fips: pulumi.Output<FipsState | undefined>;
   /** Software data encryption as the cluster reports it (ONTAP 9.8+). */
@@ -150,9 +147,12 @@ export class ClusterSecurity extends pulumi.dynamic.Resource {
     for (const key of OUTPUT_GROUPS) {
       if (!(key in props)) props[key] = undefined;
     }
-    super(shim, name, props, {
+    // What `pulumi.dynamic.Resource` does (a `pulumi-nodejs:dynamic` type with the provider in
+    // `__provider`), with the provider given as text instead of through the closure serializer.
+    props.__provider = PROVIDER_TEXT;
+    super(RESOURCE_TYPE, name, props, {
       ...opts,
       additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "clientKey"],
-    }, "ontap", "ClusterSecurity");
+    });
   }
 }

@@ -5,6 +5,7 @@
  * cluster answers. Each test has its own simulator and its own host process.
  */
 import test, { ExecutionContext } from "ava";
+import * as path from "path";
 import { SimCluster, Simulator, startSimulator } from "../simulator";
 import type { ClientCertificate, ClusterOptions } from "../simulator";
 import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "./helpers/providerHost";
@@ -72,10 +73,23 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 test("the serialized provider is a small shim that loads the package by name and holds no credential", async (t) => {
   const text = await providerText();
-  t.true(Buffer.byteLength(text) < 4096, `__provider is ${Buffer.byteLength(text)} bytes`);
+  // Stored twice per resource (inputs and outputs): it is most of what a cluster costs in state.
+  t.true(Buffer.byteLength(text) < 256, `__provider is ${Buffer.byteLength(text)} bytes`);
   t.true(text.includes('require("pulumi-ontap-security/provider")'));
   for (const value of Object.values(PROBE)) t.false(text.includes(value), `__provider contains ${value}`);
   t.false(text.includes("probe-cluster"));
+});
+
+test("the provider text evaluates, as the provider host does, to the installed implementation", async (t) => {
+  const text = await providerText();
+  // The host's requireFromString: a module with no file of its own, resolving bare names from its cwd.
+  const Module = require("module") as { new (id: string): NodeJS.Module & { _compile(code: string, file: string): void; paths: string[] }; _nodeModulePaths(dir: string): string[] };
+  const examples = path.join(__dirname, "..", "..", "examples");
+  const host = new Module("<provider text>");
+  host.paths = Module._nodeModulePaths(examples);
+  host._compile(text, path.join(examples, "<provider text>"));
+  const handler = (host.exports as { handler: () => unknown }).handler;
+  t.is(handler(), (require(require.resolve("pulumi-ontap-security/provider", { paths: [examples] })) as { provider: unknown }).provider);
 });
 
 test("check, create, read, diff, update and delete run through the provider host against the cluster", async (t) => {

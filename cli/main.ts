@@ -19,6 +19,10 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
     summary: "start simulated ONTAP clusters on loopback and print their ONTAP_* variables",
     run: async (args) => (await import("./simulator")).runSimulatorCommand(args),
   },
+  fleet: {
+    summary: "run pulumi preview, up or refresh on every stack of a fleet inventory, a few stacks at once",
+    run: async (args) => (await import("./fleet")).runFleetCommand(args),
+  },
 };
 
 /** The command's usage, listing the subcommands. */

@@ -1,6 +1,7 @@
-// A storage team's fleet: one security baseline for every ONTAP cluster in the inventory. The baseline
-// lives in code (reviewed like code); the inventory lives in stack config, one stack per site or
-// environment:
+// A storage team's fleet: one security baseline for every ONTAP cluster, one stack per site (or shard),
+// each stack's clusters in its stack config. The baseline lives in code (reviewed like code); the
+// inventory lives in fleet.yaml, which `npx pulumi-ontap-security fleet up --inventory fleet.yaml`
+// writes into each stack's config before running it, a few stacks at once. By hand, per stack:
 //
 //   pulumi config set clusters '[{"name":"paris-a","host":"paris-a.mgmt.example.com"},"lyon-b.mgmt.example.com"]'
 //   pulumi config set ontap:username admin
@@ -56,33 +57,41 @@ const baseline: ClusterSecurityArgs = {
   managementProtocols: { rshEnabled: false, telnetEnabled: false },
 };
 
-const config = new pulumi.Config();
-const fleet = inventory(config.requireObject<unknown>("clusters")).map(
-  (entry) => ({ entry, security: new ClusterSecurity(entry.name, { ...baseline, host: entry.host }) }),
-);
+/**
+ * The program: one `ClusterSecurity` per cluster of this stack's inventory, and a summary output. An
+ * exported function rather than top-level statements: Pulumi records the call stack of every resource
+ * in state, and a shallow stack keeps that record (and each cluster's share of state) small.
+ */
+export = async () => {
+  const config = new pulumi.Config();
+  const fleet = inventory(config.requireObject<unknown>("clusters")).map(
+    (entry) => ({ entry, security: new ClusterSecurity(entry.name, { ...baseline, host: entry.host }) }),
+  );
 
-/** One cluster as it is after the run: its release, and whether it meets the baseline. */
-const states = fleet.map(({ entry, security }) =>
-  pulumi.all([security.cluster, security.fips, security.tls, security.managementProtocols]).apply(([cluster, fips, tls, protocols]) => ({
-    name: entry.name,
-    version: cluster.version,
-    // ONTAP reports every enabled TLS version, so "1.2 and up" reads back as ["TLSv1.3", "TLSv1.2"].
-    compliant:
-      fips?.enabled === true &&
-      (tls?.protocolVersions ?? []).every((version) => version === "TLSv1.2" || version === "TLSv1.3") &&
-      protocols?.rshEnabled === false &&
-      protocols.telnetEnabled === false,
-  })),
-);
+  /** One cluster as it is after the run: its release, and whether it meets the baseline. */
+  const states = fleet.map(({ entry, security }) =>
+    pulumi.all([security.cluster, security.fips, security.tls, security.managementProtocols]).apply(([cluster, fips, tls, protocols]) => ({
+      name: entry.name,
+      version: cluster.version,
+      // ONTAP reports every enabled TLS version, so "1.2 and up" reads back as ["TLSv1.3", "TLSv1.2"].
+      compliant:
+        fips?.enabled === true &&
+        (tls?.protocolVersions ?? []).every((version) => version === "TLSv1.2" || version === "TLSv1.3") &&
+        protocols?.rshEnabled === false &&
+        protocols.telnetEnabled === false,
+    })),
+  );
 
-/** What a reviewer wants from a run: how many clusters, which releases, and which do not meet the baseline yet. */
-export const summary = pulumi.all(states).apply((clusters) => {
-  const releases: Record<string, number> = {};
-  for (const cluster of clusters) releases[cluster.version] = (releases[cluster.version] ?? 0) + 1;
-  return {
-    clusters: clusters.length,
-    compliant: clusters.filter((cluster) => cluster.compliant).length,
-    notCompliant: clusters.filter((cluster) => !cluster.compliant).map((cluster) => cluster.name),
-    releases,
-  };
-});
+  /** What a reviewer wants from a run: how many clusters, which releases, and which do not meet the baseline yet. */
+  const summary = pulumi.all(states).apply((clusters) => {
+    const releases: Record<string, number> = {};
+    for (const cluster of clusters) releases[cluster.version] = (releases[cluster.version] ?? 0) + 1;
+    return {
+      clusters: clusters.length,
+      compliant: clusters.filter((cluster) => cluster.compliant).length,
+      notCompliant: clusters.filter((cluster) => !cluster.compliant).map((cluster) => cluster.name),
+      releases,
+    };
+  });
+  return { summary };
+};

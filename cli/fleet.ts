@@ -1,0 +1,210 @@
+/**
+ * `pulumi-ontap-security fleet preview|up|refresh --inventory fleet.yaml`: one Pulumi command over every
+ * stack of a fleet, a few stacks at once, on Pulumi's Automation API. Progress goes to stderr, the
+ * summary table to stdout, the JSON summary to `--json`, and the exit code says how it went.
+ */
+import { writeFileSync } from "fs";
+import { parseArgs } from "util";
+import { loadInventory, redactUrl } from "./fleetInventory";
+import type { Backoff } from "./fleetLocks";
+import { describeHolders } from "./fleetLocks";
+import { EXIT, renderSummary, summary } from "./fleetReport";
+import { FLEET_COMMANDS, FleetCommand, FleetProgress, StackResult, runFleet } from "./fleetRunner";
+import { UsageError } from "./usageError";
+
+export const FLEET_USAGE = `usage: pulumi-ontap-security fleet preview|up|refresh --inventory FILE [options]
+
+Runs the Pulumi command on every stack of the inventory, --concurrency stacks at once, each with
+its clusters written to its stack config. A stack locked by another run is retried with backoff,
+never unlocked; a lock left by a killed run is reported with its recovery (pulumi cancel).
+
+  --inventory FILE     YAML: project (folder of Pulumi.yaml, default: the file's folder), backend
+                       (state URL, default: PULUMI_BACKEND_URL), stacks: [{name, clusters: [host |
+                       {name, host}]}]
+  --concurrency N      stacks at once (default 2)
+  --parallel N         Pulumi's --parallel within each stack (default: the CLI's)
+  --drift-check        preview or refresh: exit 3 when anything would change; refresh then runs
+                       pulumi preview --refresh: reads every cluster, writes nothing
+  --clear-pending-creates
+                       refresh: drop the creates a killed run left pending (after pulumi cancel);
+                       the next up adopts those clusters again, sending only what is missing
+  --json FILE          write the summary as JSON (stacks, statuses, counts, errors, locks)
+  --lock-retries N     attempts after the first on a locked stack (default 5)
+  --lock-wait S        first wait on a locked stack in seconds, doubling up to 60 (default 5)
+  --pulumi-root DIR    use DIR/bin/pulumi (default: pulumi on PATH)
+  -h, --help           this text
+
+Exit codes: 0 all succeeded; 1 a stack failed, stayed locked, had a stale lock or was cancelled;
+2 bad command line or inventory (nothing ran); 3 a drift check found changes.`;
+
+/** What one `fleet` command line asks for. */
+export interface FleetCommandLine {
+  readonly command: FleetCommand;
+  readonly inventory: string;
+  readonly concurrency: number;
+  readonly parallel?: number;
+  readonly driftCheck: boolean;
+  readonly clearPendingCreates: boolean;
+  readonly json?: string;
+  readonly backoff: Backoff;
+  readonly pulumiRoot?: string;
+}
+
+function integer(option: string, value: string | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
+    throw new UsageError(option, value, `${option} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
+
+/** Parses the arguments after `fleet`; `undefined` for --help. Pure: tested by tables. */
+export function parseFleetArgs(args: readonly string[]): FleetCommandLine | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        inventory: { type: "string" },
+        concurrency: { type: "string" },
+        parallel: { type: "string" },
+        "drift-check": { type: "boolean" },
+        "clear-pending-creates": { type: "boolean" },
+        json: { type: "string" },
+        "lock-retries": { type: "string" },
+        "lock-wait": { type: "string" },
+        "pulumi-root": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError("", undefined, `${(error as Error).message}\n${FLEET_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return undefined;
+  const [command, ...extra] = positionals;
+  if (command === undefined || !(FLEET_COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError("", command, `fleet needs a command, one of ${FLEET_COMMANDS.join(", ")}; got ${command === undefined ? "none" : `"${command}"`}\n${FLEET_USAGE}`);
+  }
+  if (extra.length > 0) throw new UsageError("", extra.join(" "), `unexpected argument(s) ${extra.map((a) => `"${a}"`).join(" ")}; options start with --`);
+  if (values.inventory === undefined || values.inventory === "") throw new UsageError("--inventory", values.inventory, "--inventory FILE is required: the fleet's stacks and their clusters");
+  if (values["drift-check"] && command === "up") throw new UsageError("--drift-check", undefined, "--drift-check goes with preview or refresh, not up (up changes what it finds)");
+  if (values["clear-pending-creates"] && command !== "refresh") throw new UsageError("--clear-pending-creates", undefined, "--clear-pending-creates goes with refresh only");
+  if (values["clear-pending-creates"] && values["drift-check"]) throw new UsageError("--clear-pending-creates", undefined, "--clear-pending-creates writes state; a --drift-check writes nothing: use one or the other");
+  return {
+    command: command as FleetCommand,
+    inventory: values.inventory,
+    concurrency: integer("--concurrency", values.concurrency, 1, 64, 2),
+    ...(values.parallel === undefined ? {} : { parallel: integer("--parallel", values.parallel, 1, 1024, 1) }),
+    driftCheck: values["drift-check"] === true,
+    clearPendingCreates: values["clear-pending-creates"] === true,
+    ...(values.json === undefined ? {} : { json: values.json }),
+    backoff: {
+      retries: integer("--lock-retries", values["lock-retries"], 0, 100, 5),
+      initialMs: integer("--lock-wait", values["lock-wait"], 1, 3600, 5) * 1000,
+      maxMs: 60_000,
+    },
+    ...(values["pulumi-root"] === undefined ? {} : { pulumiRoot: values["pulumi-root"] }),
+  };
+}
+
+/** Progress lines on stderr: each stack as it ends, lock waits, and a heartbeat with the totals. */
+class ProgressPrinter implements FleetProgress {
+  #done = 0;
+  #running = new Set<string>();
+  #changed = 0;
+  #failedClusters = 0;
+  #failedStacks = 0;
+  readonly #started = Date.now();
+
+  constructor(
+    private readonly command: FleetCommand,
+    private readonly total: number,
+    private readonly write: (line: string) => void,
+  ) {}
+
+  #line(text: string): void {
+    this.write(`fleet ${this.command}: ${text}`);
+  }
+
+  status(): string {
+    const verb = this.command === "preview" ? "to change" : this.command === "refresh" ? "drifted" : "changed";
+    return `${this.#done}/${this.total} stacks done, ${this.#running.size} running · ${this.#changed} clusters ${verb} · ${this.#failedClusters} clusters failed, ${this.#failedStacks} stacks not succeeded · ${Math.round((Date.now() - this.#started) / 1000)} s`;
+  }
+
+  stackStarted(stack: string, attempt: number): void {
+    this.#running.add(stack);
+    if (attempt > 1) this.#line(`${stack}: attempt ${attempt}`);
+  }
+  lockWait(stack: string, holders: Parameters<FleetProgress["lockWait"]>[1], waitMs: number, attempt: number): void {
+    this.#line(`${stack}: locked (${describeHolders(holders)}); attempt ${attempt} in ${(waitMs / 1000).toFixed(1)} s`);
+  }
+  clusterChanged(): void {
+    this.#changed++;
+  }
+  clusterFailed(): void {
+    this.#failedClusters++;
+  }
+  stackFinished(result: StackResult): void {
+    this.#running.delete(result.stack);
+    this.#done++;
+    if (result.status !== "succeeded") this.#failedStacks++;
+    this.#line(`[${this.#done}/${this.total}] ${result.stack} ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s: ${result.clusters} clusters, ${result.changed} changed, ${result.failed} failed · ${this.status()}`);
+  }
+}
+
+/** Runs `fleet` with the arguments after it; resolves to the exit code. */
+export async function runFleetCommand(args: string[]): Promise<number> {
+  const line = parseFleetArgs(args);
+  if (line === undefined) {
+    console.log(FLEET_USAGE);
+    return EXIT.ok;
+  }
+  let inventory;
+  try {
+    inventory = loadInventory(line.inventory);
+  } catch (error) {
+    console.error(`pulumi-ontap-security fleet: ${(error as Error).message}`);
+    return EXIT.usage;
+  }
+  const write = (text: string) => process.stderr.write(`${text}\n`);
+  const progress = new ProgressPrinter(line.command, inventory.stacks.length, write);
+  write(
+    `fleet ${line.command}: ${inventory.stacks.length} stacks of ${inventory.project}${inventory.backend === undefined ? "" : ` on ${redactUrl(inventory.backend)}`}, ${line.concurrency} at once${line.driftCheck ? ", drift check" : ""}`,
+  );
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) return;
+    write(`fleet ${line.command}: ${signal}: interrupting running stacks (Pulumi finishes the steps in flight and releases their locks), starting no more`);
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const heartbeat = setInterval(() => write(`fleet ${line.command}: ${progress.status()}`), 15_000);
+  const startedAt = new Date();
+  const started = Date.now();
+  try {
+    const results = await runFleet(inventory, {
+      command: line.command,
+      concurrency: line.concurrency,
+      driftCheck: line.driftCheck,
+      clearPendingCreates: line.clearPendingCreates,
+      backoff: line.backoff,
+      signal: abort.signal,
+      progress,
+      ...(line.parallel === undefined ? {} : { parallel: line.parallel }),
+      ...(line.pulumiRoot === undefined ? {} : { pulumiRoot: line.pulumiRoot }),
+    });
+    const report = summary(line.command, line.driftCheck, startedAt, Date.now() - started, results);
+    console.log(renderSummary(report));
+    if (line.json !== undefined) writeFileSync(line.json, `${JSON.stringify(report, null, 2)}\n`);
+    return report.exitCode;
+  } finally {
+    clearInterval(heartbeat);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Runs one Pulumi command over every stack of a fleet through Pulumi's Automation API, at most
+ * `concurrency` stacks at once. Each stack is its own `pulumi` process against the shared backend,
+ * locked by Pulumi while it runs; this module only schedules, watches events and judges locks.
+ */
+import { hostname } from "os";
+import { performance } from "perf_hooks";
+import type * as Automation from "@pulumi/pulumi/automation";
+import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import type { FleetStack, Inventory } from "./fleetInventory";
+import { Backoff, LockHolder, backoffDelay, cancelCommand, isLockedMessage, judgeLock, parseLockHolders, processExists } from "./fleetLocks";
+
+/** The Pulumi commands the runner drives. */
+export const FLEET_COMMANDS = ["preview", "up", "refresh"] as const;
+export type FleetCommand = (typeof FLEET_COMMANDS)[number];
+
+/** What became of one stack. */
+export type StackStatus =
+  /** The command succeeded (and, in a drift check, found nothing to change). */
+  | "succeeded"
+  /** A drift check found changes (the command itself succeeded and changed nothing). */
+  | "drift"
+  /** The command failed: a program error, a cluster error, a failed check. */
+  | "failed"
+  /** Another run held the stack's lock through every retry. */
+  | "locked"
+  /** A lock left by a run that no longer exists; cleared only by `pulumi cancel`. */
+  | "stale-lock"
+  /** Never started: the runner was interrupted first. */
+  | "cancelled";
+
+/** One stack's outcome, as the summary and the JSON report give it. */
+export interface StackResult {
+  readonly stack: string;
+  readonly status: StackStatus;
+  /** ClusterSecurity resources the command went through. */
+  readonly clusters: number;
+  /** Of those, how many it changed (or would change, or found drifted). */
+  readonly changed: number;
+  /** Of those, how many failed. */
+  readonly failed: number;
+  /** Every resource operation by kind (`create`, `update`, `same`, `refresh`, …), as the engine reported. */
+  readonly operations: Readonly<Partial<Record<OpType, number>>>;
+  /** Runs of the command (more than 1 after waiting on a lock). */
+  readonly attempts: number;
+  readonly durationMs: number;
+  /** Why it did not succeed: the engine's error lines. */
+  readonly error?: string;
+  /** The lock that stopped it, and how to clear it when it is stale. */
+  readonly lock?: { readonly holders: readonly LockHolder[]; readonly recovery?: string };
+}
+
+/** Live progress, for the command's output. */
+export interface FleetProgress {
+  stackStarted(stack: string, attempt: number): void;
+  /** A lock is held: the runner waits `waitMs` before attempt `attempt`. */
+  lockWait(stack: string, holders: readonly LockHolder[], waitMs: number, attempt: number): void;
+  /** A cluster resource finished a step that changes it (or, in preview, would). */
+  clusterChanged(stack: string): void;
+  clusterFailed(stack: string): void;
+  stackFinished(result: StackResult): void;
+}
+
+export interface FleetRunOptions {
+  readonly command: FleetCommand;
+  /** Stacks run at once. */
+  readonly concurrency: number;
+  /** preview/refresh: a change found is drift (status `drift`); refresh then runs `preview --refresh`, writing nothing. */
+  readonly driftCheck: boolean;
+  /** refresh: drop the records of creates a killed run left pending (the next `up` creates, so adopts, them again). */
+  readonly clearPendingCreates?: boolean;
+  /** Pulumi's `--parallel` within each stack; undefined: the CLI's default. */
+  readonly parallel?: number;
+  readonly backoff: Backoff;
+  /** Folder holding `bin/pulumi`; undefined: `pulumi` on PATH. */
+  readonly pulumiRoot?: string;
+  /** Environment for every command, on top of this process's. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Aborting stops starting stacks and interrupts running ones (SIGINT, which Pulumi finishes gracefully). */
+  readonly signal?: AbortSignal;
+  readonly progress?: Partial<FleetProgress>;
+  /** Injectable for tests. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** The resource type of `ClusterSecurity` (a `pulumi.dynamic.Resource` of module `ontap`). */
+const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+/** Operations that leave a resource as it was. */
+const UNCHANGED: ReadonlySet<string> = new Set(["same", "read", "refresh", "discard"]);
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done);
+  });
+}
+
+/** Runs `options.command` on every stack of `inventory`; never throws for a stack's failure. */
+export async function runFleet(inventory: Inventory, options: FleetRunOptions): Promise<StackResult[]> {
+  const automation = require("@pulumi/pulumi/automation") as typeof Automation;
+  const pulumiCommand = await automation.PulumiCommand.get(options.pulumiRoot === undefined ? {} : { root: options.pulumiRoot });
+  const envVars: Record<string, string> = {
+    ...(inventory.backend === undefined ? {} : { PULUMI_BACKEND_URL: inventory.backend }),
+    ...options.env,
+  };
+  // `pulumi stack select` and `config set` rewrite shared workspace files: one stack at a time there.
+  let setupQueue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = setupQueue.then(work);
+    setupQueue = next.catch(() => undefined);
+    return next;
+  };
+  const stacks = (stack: FleetStack) =>
+    serially(async () => {
+      const selected = await automation.LocalWorkspace.createOrSelectStack(
+        { stackName: stack.name, workDir: inventory.project },
+        { pulumiCommand, envVars },
+      );
+      if (stack.clusters !== undefined) await selected.setConfig("clusters", { value: JSON.stringify(stack.clusters) });
+      return selected;
+    });
+
+  const results: StackResult[] = new Array(inventory.stacks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inventory.stacks.length) {
+      const index = next++;
+      const stack = inventory.stacks[index] as FleetStack;
+      const result = options.signal?.aborted
+        ? cancelled(stack.name)
+        : await runStack(stack, () => stacks(stack), inventory, options);
+      results[index] = result;
+      options.progress?.stackFinished?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, inventory.stacks.length)) }, worker));
+  return results;
+}
+
+function cancelled(stack: string): StackResult {
+  return { stack, status: "cancelled", clusters: 0, changed: 0, failed: 0, operations: {}, attempts: 0, durationMs: 0 };
+}
+
+/** Per-resource bookkeeping from the engine's events. */
+class Tally {
+  readonly ops = new Map<string, OpType>();
+  readonly failedUrns = new Set<string>();
+  readonly errors: string[] = [];
+
+  constructor(
+    private readonly stack: string,
+    private readonly previewing: boolean,
+    private readonly progress: Partial<FleetProgress> | undefined,
+  ) {}
+
+  onEvent = (event: EngineEvent): void => {
+    // A preview reports what it would do in pre-events; up and refresh report what they did in outputs events.
+    const step = this.previewing ? event.resourcePreEvent : event.resOutputsEvent;
+    if (step !== undefined) {
+      const { op, urn, type } = step.metadata;
+      const before = this.ops.get(urn);
+      this.ops.set(urn, op);
+      if (type === CLUSTER_TYPE && !UNCHANGED.has(op) && (before === undefined || UNCHANGED.has(before))) this.progress?.clusterChanged?.(this.stack);
+    }
+    const failure = event.resOpFailedEvent;
+    if (failure !== undefined && !this.failedUrns.has(failure.metadata.urn)) {
+      this.failedUrns.add(failure.metadata.urn);
+      if (failure.metadata.type === CLUSTER_TYPE) this.progress?.clusterFailed?.(this.stack);
+    }
+    const diagnostic = event.diagnosticEvent;
+    if (diagnostic !== undefined && diagnostic.severity === "error" && !diagnostic.ephemeral) {
+      const where = diagnostic.urn === undefined ? "" : `${diagnostic.urn.split("::").pop()}: `;
+      const text = diagnostic.message.replace(/\s+$/, "");
+      if (text !== "") this.errors.push(`${where}${text}`);
+    }
+  };
+
+  counts(): Pick<StackResult, "clusters" | "changed" | "failed" | "operations"> {
+    const operations: Partial<Record<OpType, number>> = {};
+    let clusters = 0;
+    let changed = 0;
+    for (const [urn, op] of this.ops) {
+      operations[op] = (operations[op] ?? 0) + 1;
+      if (!urn.includes(`::${CLUSTER_TYPE}::`)) continue;
+      clusters++;
+      if (!UNCHANGED.has(op)) changed++;
+    }
+    const failed = [...this.failedUrns].filter((urn) => urn.includes(`::${CLUSTER_TYPE}::`)).length;
+    return { clusters, changed, failed, operations };
+  }
+}
+
+/** The lines of a CLI failure worth showing: its `error:` lines, else its last lines. */
+export function errorLines(message: string): string {
+  const lines = message.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== "");
+  const errors = lines.filter((line) => /^\s*error:/.test(line) && !/^\s*error: update failed\s*$/.test(line));
+  return (errors.length > 0 ? errors : lines.slice(-5)).join("\n");
+}
+
+async function runStack(
+  stack: FleetStack,
+  select: () => Promise<Automation.Stack>,
+  inventory: Inventory,
+  options: FleetRunOptions,
+): Promise<StackResult> {
+  const started = performance.now();
+  const sleep = options.sleep ?? defaultSleep;
+  const elapsed = () => Math.round(performance.now() - started);
+  for (let attempt = 1; ; attempt++) {
+    options.progress?.stackStarted?.(stack.name, attempt);
+    const tally = new Tally(stack.name, options.command === "preview" || (options.command === "refresh" && options.driftCheck), options.progress);
+    const common = { onEvent: tally.onEvent, ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.parallel === undefined ? {} : { parallel: options.parallel }) };
+    try {
+      const selected = await select();
+      if (options.command === "up") await selected.up(common);
+      else if (options.command === "preview") await selected.preview(common);
+      // A drift check changes nothing: refresh in memory and preview (the Automation API of 3.248
+      // cannot run `refresh --preview-only`: it adds --yes, which the CLI refuses beside it).
+      else if (options.driftCheck) await selected.preview({ ...common, refresh: true });
+      else await selected.refresh({ ...common, ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}) });
+      const counts = tally.counts();
+      const drift = options.driftCheck && options.command !== "up" && counts.changed > 0;
+      return { stack: stack.name, status: drift ? "drift" : "succeeded", ...counts, attempts: attempt, durationMs: elapsed() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (isLockedMessage(message)) {
+        const holders = parseLockHolders(message);
+        const verdict = judgeLock(holders, hostname(), processExists);
+        if (verdict.kind === "stale") {
+          return {
+            stack: stack.name,
+            status: "stale-lock",
+            ...tally.counts(),
+            attempts: attempt,
+            durationMs: elapsed(),
+            error: `locked by a run that no longer exists (${holders.map((h) => `pid ${h.pid} on ${h.host}`).join(", ")}): a killed run leaves its lock and the creates it had in flight pending; once sure no run is using the stack, clear the lock with \`${cancelCommand(stack.name, inventory.backend, inventory.project)}\`, then run \`fleet refresh --clear-pending-creates\` and \`fleet up\` again`,
+            lock: { holders, recovery: cancelCommand(stack.name, inventory.backend, inventory.project) },
+          };
+        }
+        if (attempt <= options.backoff.retries && !options.signal?.aborted) {
+          const waitMs = backoffDelay(options.backoff, attempt, Math.random());
+          options.progress?.lockWait?.(stack.name, holders, waitMs, attempt + 1);
+          await sleep(waitMs, options.signal);
+          if (!options.signal?.aborted) continue;
+        }
+        return {
+          stack: stack.name,
+          status: "locked",
+          ...tally.counts(),
+          attempts: attempt,
+          durationMs: elapsed(),
+          error: `still locked after ${attempt} attempt(s) by ${holders.length === 0 ? "another run" : holders.map((h) => `${h.user}@${h.host} (pid ${h.pid}) since ${h.since}`).join(", ")}: wait for that run to finish and run again; if it was killed, clear its lock with \`${cancelCommand(stack.name, inventory.backend, inventory.project)}\``,
+          lock: { holders },
+        };
+      }
+      const counts = tally.counts();
+      return {
+        stack: stack.name,
+        status: "failed",
+        ...counts,
+        attempts: attempt,
+        durationMs: elapsed(),
+        error: tally.errors.length > 0 ? tally.errors.join("\n") : errorLines(message),
+      };
+    }
+  }
+}

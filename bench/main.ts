@@ -8,30 +8,39 @@
  *   npm run bench -- --quick                       # fewer repetitions, fleet of 10 and 100 only
  *   npm run bench -- --only latency,calls          # some sections: latency, calls, provider, fleet
  *   npm run bench -- --only fleet --sizes 10,500   # fleet sizes of your choice
+ *   npm run bench -- --only shards                 # 1,000 clusters as 1×1000, 10×100, 20×50; 1/2/4 at once; file and PostgreSQL
+ *   npm run bench -- --only shards --layouts 5x100,50x100 --concurrency 2 --backends postgres   # a part of it
  */
 import { runApiCalls } from "./apiCalls";
 import { runFleet } from "./fleet";
+import { BACKENDS, Backend, ShardRun, parseLayouts, runShards } from "./fleetShards";
 import { runLatency } from "./latency";
 import { describeMachine, readMachine } from "./machine";
 import { runProviderCost } from "./providerCost";
 import { formatMs, heading } from "./table";
 
-const SECTIONS = ["latency", "calls", "provider", "fleet"] as const;
+const SECTIONS = ["latency", "calls", "provider", "fleet", "shards"] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
   readonly quick: boolean;
   readonly sections: readonly Section[];
   readonly fleetSizes: readonly number[];
+  /** The shards matrix: every layout × concurrency × backend. */
+  readonly shardRuns: readonly ShardRun[];
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--sizes 10,100,500]`;
+const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--sizes 10,100,500] [--layouts 1x1000,10x100,20x50] [--concurrency 1,2,4] [--backends ${BACKENDS.join(",")}] [--skip-checkpoints]`;
 
 /** Reads the flags; a bad one is an error that names it and lists what is allowed. */
 export function parseOptions(argv: readonly string[]): Options {
   let quick = false;
   let sections: Section[] = [...SECTIONS];
   let sizes: number[] | undefined;
+  let layouts = parseLayouts("1x1000,10x100,20x50");
+  let concurrency = [1, 2, 4];
+  let backends: Backend[] = [...BACKENDS];
+  let skipCheckpoints = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const [name, inline] = flag.includes("=") ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)] : [flag, undefined];
@@ -50,12 +59,32 @@ export function parseOptions(argv: readonly string[]): Options {
       sizes = value().split(",").map((s) => Number(s.trim()));
       const bad = sizes.filter((n) => !Number.isInteger(n) || n < 1);
       if (bad.length > 0) throw new Error(`--sizes has ${bad.join(", ")}; allowed: positive integers such as 10,100,500`);
+    } else if (name === "--layouts") {
+      layouts = parseLayouts(value());
+    } else if (name === "--concurrency") {
+      concurrency = value().split(",").map((s) => Number(s.trim()));
+      const bad = concurrency.filter((n) => !Number.isInteger(n) || n < 1);
+      if (bad.length > 0) throw new Error(`--concurrency has ${bad.join(", ")}; allowed: positive integers such as 1,2,4`);
+    } else if (name === "--backends") {
+      const names = value().split(",").map((s) => s.trim());
+      const unknown = names.filter((s) => !(BACKENDS as readonly string[]).includes(s));
+      if (unknown.length > 0) throw new Error(`--backends has ${unknown.map((s) => JSON.stringify(s)).join(", ")}; allowed: ${BACKENDS.join(", ")}`);
+      backends = names as Backend[];
+    } else if (name === "--skip-checkpoints") {
+      skipCheckpoints = true;
     } else if (name === "--help" || name === "-h") {
       console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown flag ${JSON.stringify(flag)}; ${USAGE}`);
   }
-  return { quick, sections, fleetSizes: sizes ?? (quick ? [10, 100] : [10, 100, 500]) };
+  const shardRuns = layouts.flatMap((layout) =>
+    backends.flatMap((backend) =>
+      concurrency.map((c): ShardRun => ({ ...layout, backend, concurrency: c, ...(skipCheckpoints ? { env: { PULUMI_SKIP_CHECKPOINTS: "true" } } : {}) })),
+    ),
+  );
+  // The shards matrix is long (hours on a loaded 2-core machine): only when asked for by name.
+  if (!argv.some((a) => a === "--only" || a.startsWith("--only="))) sections = sections.filter((s) => s !== "shards");
+  return { quick, sections, fleetSizes: sizes ?? (quick ? [10, 100] : [10, 100, 500]), shardRuns };
 }
 
 function progress(line: string): void {
@@ -85,8 +114,10 @@ async function main(): Promise<void> {
       print(await runApiCalls({ progress }));
     } else if (section === "provider") {
       print(await runProviderCost({ runs: options.quick ? 3 : 5, progress }));
-    } else {
+    } else if (section === "fleet") {
       print(await runFleet({ sizes: options.fleetSizes, progress }));
+    } else {
+      print(await runShards({ runs: options.shardRuns, progress }));
     }
     progress(`section ${section} took ${formatMs(Date.now() - sectionStarted)}`);
   }

@@ -37,6 +37,7 @@ const table: [string, Record<string, unknown>, string[]][] = [
   ["conversionEnabled false on a converted cluster (plan refuses it)", { softwareDataEncryption: { conversionEnabled: false } }, ["softwareDataEncryption.conversionEnabled"]],
   ["a value not known yet", { fips: { enabled: UNKNOWN } }, ["fips.enabled"]],
   ["a group not known yet", { tls: UNKNOWN }, ["tls.protocolVersions", "tls.cipherSuites"]],
+  ["a new jobTimeoutSeconds alone (recorded in outputs)", { jobTimeoutSeconds: 60 }, ["jobTimeoutSeconds"]],
 ];
 
 for (const [title, settings, fields] of table) {

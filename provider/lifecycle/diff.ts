@@ -36,6 +36,11 @@ export function diffResource(olds: Partial<ClusterSecurityOutputs>, news: Cluste
         details.push(news[key] === UNKNOWN ? `${key}: known after apply` : `${key}: changed`);
       }
     }
+    // jobTimeoutSeconds is recorded in outputs: a new value alone is an update of state (nothing is sent).
+    if (news.jobTimeoutSeconds !== olds.jobTimeoutSeconds) {
+      fields.push("jobTimeoutSeconds");
+      details.push(`jobTimeoutSeconds: ${show(olds.jobTimeoutSeconds)} → ${show(news.jobTimeoutSeconds)}`);
+    }
     return { changes: fields.length > 0, fields, details };
   } catch {
     // Unreachable for well-formed state; if state is malformed, an update re-reads the cluster anyway.

@@ -3,6 +3,7 @@
  * let go (delete). Talks to ONTAP only through `OntapClient`.
  */
 import { Clock, systemClock } from "../ontap/clock";
+import { escapeControlCharacters } from "../ontap/redact";
 import { ClusterInfo, OntapClient } from "../ontap/client";
 import { SecurityWire } from "../ontap/codecs";
 import { ConnectionOptions, TransportOptions } from "../ontap/transport";
@@ -35,7 +36,8 @@ export interface LifecycleEnv {
 }
 
 export function defaultEnv(config: ConfigSource | undefined): LifecycleEnv {
-  return { config, env: process.env, clock: systemClock, log: (message) => console.log(message) };
+  // Names and messages from the cluster reach log lines: escaped, they cannot forge a line or move the cursor.
+  return { config, env: process.env, clock: systemClock, log: (message) => console.log(escapeControlCharacters(message)) };
 }
 
 /** Longest a look at the cluster (read, check's preflight) may take, whatever `jobTimeoutSeconds` says. */

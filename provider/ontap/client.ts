@@ -5,7 +5,7 @@
 import { Clock, systemClock } from "./clock";
 import { ClusterWire, JobLink, SecurityPatch, SecurityWire } from "./codecs";
 import { decodeOrThrow } from "./decode";
-import { OntapApiError, OntapJobFailedError, OntapJobLostError, OntapNotAppliedError, OntapUnsupportedReleaseError } from "./errors";
+import { OntapApiError, OntapDecodeError, OntapJobFailedError, OntapJobLostError, OntapNotAppliedError, OntapUnsupportedReleaseError } from "./errors";
 import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobs";
 import { patchMismatches } from "./semantics";
 import { ConnectionOptions, OntapTransport, TransportOptions } from "./transport";
@@ -88,12 +88,19 @@ export class OntapClient {
         what: "has no /api/security",
       });
     }
+    const fields = readableFields(version);
     const response = await this.#transport.request({
       method: "GET",
       path: "/api/security",
-      query: { fields: readableFields(version).join(",") },
+      query: { fields: fields.join(",") },
     });
-    return decodeOrThrow(SecurityWire, response.request, response.body);
+    const security = decodeOrThrow(SecurityWire, response.request, response.body);
+    // A 200 without any field asked for is not "no settings": something other than ONTAP answered,
+    // or it ignored `fields=`. Believing it would plan PATCHes against settings never seen.
+    if (!fields.some((field) => valueAt(security, field) !== undefined)) {
+      throw new OntapDecodeError(response.request, "SecurityWire", [`(body): none of the fields asked for (${fields.join(", ")}) is in the answer`]);
+    }
+    return security;
   }
 
   /**
@@ -185,4 +192,14 @@ export class OntapClient {
       ...(onJobState ? { onState: (state: string, elapsed: number) => onJobState(ref.uuid, state, elapsed) } : {}),
     });
   }
+}
+
+/** The value at a dotted path (`fips.enabled`) of a decoded body. */
+function valueAt(body: unknown, path: string): unknown {
+  let current = body;
+  for (const key of path.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }

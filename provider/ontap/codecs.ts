@@ -28,9 +28,18 @@ export const ErrorBody = t.type(
 export type ErrorBody = t.TypeOf<typeof ErrorBody>;
 
 /** `GET /api/cluster?fields=version,name,uuid`. */
+/** A string with something in it besides spaces: an identity ONTAP must never send empty. */
+export const NonEmptyString = new t.Type<string, string, unknown>(
+  "non-empty string",
+  (u): u is string => typeof u === "string" && u.trim() !== "",
+  (u, c) => (typeof u === "string" && u.trim() !== "" ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/** `GET /api/cluster` body: the uuid becomes the resource's id, so an empty one is a decode error. */
 export const ClusterWire = t.type(
   {
-    uuid: t.string,
+    uuid: NonEmptyString,
     name: t.string,
     version: t.intersection([
       t.type({ generation: t.number, major: t.number, minor: t.number }),

@@ -56,6 +56,7 @@ export const SCENARIO_CHOICES: Readonly<Record<string, readonly string[]>> = {
   preconditionErrors: ["job", "patch"],
   jobLinkForm: ["uuid-and-links", "uuid"],
   okmCodeForm: ["integer", "string"],
+  errorCodeForm: ["string", "integer"],
 };
 
 function switchCodec(name: string, byDefault: unknown): t.Mixed {

@@ -45,10 +45,17 @@ export function errorArgumentsOf(code: string, values: readonly string[]): Ontap
   return values.map((value) => ({ code, message: value }));
 }
 
-/** The error as sent: with `arguments` only when the cluster's scenario asks for them. */
-export function renderError(error: OntapError, withArguments: boolean): OntapError {
-  const { arguments: args, ...rest } = error;
-  return withArguments ? { ...rest, arguments: [...(args ?? [])] } : rest;
+/** What the wire form of an error depends on (see `Scenario.errorArguments` and `Scenario.errorCodeForm`). */
+export interface ErrorForms {
+  errorArguments: boolean;
+  errorCodeForm: "string" | "integer";
+}
+
+/** The error as sent: with `arguments` only when asked for, its code a string or an integer as asked. */
+export function renderError(error: OntapError, forms: ErrorForms): Omit<OntapError, "code"> & { code: string | number } {
+  const { arguments: args, code, ...rest } = error;
+  const wireCode = forms.errorCodeForm === "integer" && /^\d+$/.test(code) ? Number(code) : code;
+  return forms.errorArguments ? { ...rest, code: wireCode, arguments: [...(args ?? [])] } : { ...rest, code: wireCode };
 }
 
 /**

@@ -138,6 +138,12 @@ export interface Scenario {
    * errors have no `arguments`, a job's error has `arguments: []`.
    */
   errorArguments: boolean;
+  /**
+   * The `code` of a synchronous error body: a string of digits (default; real traffic and the reference's
+   * schema) or a JSON integer (some of the reference's examples). A job's `code` is always an integer and its
+   * `error.code` always a string, as the job schema says.
+   */
+  errorCodeForm: "string" | "integer";
 }
 
 /** A scenario with every switch at its default, merged with `overrides`. */
@@ -165,6 +171,7 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     okmCodeForm: "integer",
     okmSupportedPresent: true,
     errorArguments: false,
+    errorCodeForm: "string",
     patchAnswersLost: 0,
     jobsWithoutEffect: 0,
     transportFaults: [],

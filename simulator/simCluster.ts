@@ -284,11 +284,11 @@ export class SimulatedCluster implements SimCluster {
     this.onAnswered?.(entry, this.answered);
   }
 
-  /** An error answer's body in the form the scenario chooses: `arguments` only under `errorArguments`. */
+  /** An error answer's body in the forms the scenario chooses (`errorArguments`, `errorCodeForm`). */
   private inForm(body: unknown): unknown {
     if (typeof body !== "object" || body === null || !("error" in body)) return body;
     const { error, ...rest } = body as { error: OntapError };
-    return { error: renderError(error, this.scenario.errorArguments), ...rest };
+    return { error: renderError(error, this.scenario), ...rest };
   }
 
   /** The first transport fault that matches the request, counted down (and spent at 0). */

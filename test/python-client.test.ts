@@ -86,6 +86,7 @@ const profiles: Profile[] = [
       errorArguments: true,
       preconditionErrors: "patch",
       fipsCertificateStrengthTooLow: true,
+      errorCodeForm: "integer",
     },
     security: { onboard_key_manager_configurable_status: { code: 65537300, message: "No platform support for volume encryption in following nodes - node1, node2." } },
   },

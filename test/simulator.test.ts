@@ -900,6 +900,30 @@ test("errorArguments: synchronous and job errors carry the values named in their
   t.deepEqual(plainJob.error.arguments, []);
 });
 
+test("errorCodeForm integer: synchronous error bodies carry the code as a JSON integer; a job keeps its schema's types", async (t) => {
+  const sim = await simulator(t, [
+    { scenario: { ...FAST, errorCodeForm: "integer", failedJobAnswer: "error", dataVolumesPresent: true } },
+    { scenario: { ...FAST, failedJobAnswer: "error", dataVolumesPresent: true } },
+  ]);
+  const [integers, strings] = sim.clusters as [SimCluster, SimCluster];
+  const table: { cluster: SimCluster; code: string | number; failed: string | number }[] = [
+    { cluster: integers, code: 262179, failed: 196608081 },
+    { cluster: strings, code: "262179", failed: "196608081" },
+  ];
+  for (const { cluster, code, failed } of table) {
+    const refused = await call(sim, cluster, "PATCH", "/api/security", { body: { fipss: { enabled: true } } });
+    t.is(refused.body.error.code, code);
+    const unauthenticated = await call(sim, cluster, "GET", "/api/cluster", { auth: "none" });
+    t.is(typeof unauthenticated.body.error.code, typeof code);
+    const answer = await call(sim, cluster, "PATCH", "/api/security?return_timeout=10", { body: { software_data_encryption: { conversion_enabled: true } } });
+    t.is(answer.status, 400);
+    t.is(answer.body.error.code, failed, "the 400 for a job failed in time is a synchronous error body");
+    const job = (await call(sim, cluster, "GET", answer.body.job._links.self.href)).body;
+    t.is(job.code, 196608081);
+    t.is(job.error.code, "196608081");
+  }
+});
+
 test("return_records=true or false is accepted on PATCH and changes nothing in the answer", async (t) => {
   const sim = await simulator(t, [{ scenario: FAST }]);
   const cluster = sim.clusters[0] as SimCluster;

@@ -22,9 +22,17 @@ const FORMS: { name: string; scenario: Partial<Scenario> }[] = [
   { name: "a string key manager code and no supported", scenario: { okmCodeForm: "string", okmSupportedPresent: false } },
   { name: "errors with arguments", scenario: { errorArguments: true } },
   { name: "a job failed in time answered with 400", scenario: { failedJobAnswer: "error" } },
+  { name: "error codes as integers", scenario: { errorCodeForm: "integer", failedJobAnswer: "error" } },
   {
     name: "every other form at once",
-    scenario: { jobLinkForm: "uuid", okmCodeForm: "string", okmSupportedPresent: false, errorArguments: true, failedJobAnswer: "error" },
+    scenario: {
+      jobLinkForm: "uuid",
+      okmCodeForm: "string",
+      okmSupportedPresent: false,
+      errorArguments: true,
+      failedJobAnswer: "error",
+      errorCodeForm: "integer",
+    },
   },
 ];
 

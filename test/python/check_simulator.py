@@ -20,10 +20,11 @@ The steps, each checking what the expected ONTAP release can do:
            ONTAP's message; `--failure-answer` tells which answer the cluster gives under `return_timeout`
            (its `failedJobAnswer`): `job` (202, then the polled job fails) or `error` (400 with the error).
   forms    Not part of `all`: the other forms the reference documents, which the caller switches on
-           (okmCodeForm string, okmSupportedPresent false, jobLinkForm uuid, errorArguments, preconditionErrors
-           patch with fipsCertificateStrengthTooLow and dataVolumesPresent, the key manager status code
-           65537300): the client reads a string code, misses `supported`, sends `return_records`, meets a job
-           linked by uuid alone, and gets the preconditions as synchronous 400s with `arguments`.
+           (okmCodeForm string, okmSupportedPresent false, jobLinkForm uuid, errorArguments, errorCodeForm
+           integer, preconditionErrors patch with fipsCertificateStrengthTooLow and dataVolumesPresent, the key
+           manager status code 65537300): the client reads a string code, misses `supported`, sends
+           `return_records`, meets a job linked by uuid alone, and gets the preconditions as synchronous 400s
+           with integer codes and `arguments`.
 
 Prints one `ok` line per check and exits 0, or prints `FAIL` with the reason and exits 1.
 """
@@ -299,6 +300,7 @@ def step_forms(args, version):
     fips.fips = {"enabled": True}
     error = expect_rest_error(lambda: fips.patch(poll=True, poll_interval=interval), status=400, code=52428830, text="minimum security strength")
     check("job" not in error.response_body and error.response_body["error"].get("arguments") == [], "52428830 links no job and names no value", error.response_body)
+    check(error.response_body["error"]["code"] == 52428830, "the error code is a JSON integer", error.response_body)
     conversion = SecurityConfig()
     conversion.software_data_encryption = {"conversion_enabled": True}
     error = expect_rest_error(lambda: conversion.patch(poll=True, poll_interval=interval), status=400, code=DATA_VOLUMES_CODE, text=DATA_VOLUMES_TEXT)

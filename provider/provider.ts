@@ -5,7 +5,7 @@
  * into state.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { validateInputs } from "./lifecycle/check";
+import { unprintedSecrets, validateInputs } from "./lifecycle/check";
 import { redactHost } from "./ontap/redact";
 import { ConfigSource } from "./lifecycle/connection";
 import { diffResource } from "./lifecycle/diff";
@@ -27,8 +27,8 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
       const failures = validateInputs(olds, news);
       // The engine prints a failed property's value from the inputs returned here: a host refused for
       // any reason goes back redacted, so a credential written into it is not printed either.
-      if (failures.length > 0) return { inputs: redactedHostInputs(news), failures };
-      return { inputs: news, failures: await preflight(news, env()) };
+      if (failures.length > 0) return { inputs: redactedHostInputs(news), failures: unprintedSecrets(failures) };
+      return { inputs: news, failures: unprintedSecrets(await preflight(news, env())) };
     },
     async diff(_id, olds, news) {
       const outcome = diffResource(olds, news);

@@ -64,6 +64,15 @@ const SUBFIELDS: Record<string, string[]> = Object.fromEntries(
 /** Values of these are never shown in a message. */
 const SECRET_ARGUMENTS = new Set(["password", "clientKey"]);
 
+/**
+ * Failures as the engine may print them. It prints `property <p> value <v> has a problem`, taking `v`
+ * from the program's inputs in clear even when it is a secret; a failure with no property prints only
+ * the reason. So a failure on a secret argument goes without its property: its reason names it.
+ */
+export function unprintedSecrets(failures: InputFailure[]): InputFailure[] {
+  return failures.map((failure) => (SECRET_ARGUMENTS.has(failure.property) ? { property: "", reason: failure.reason } : failure));
+}
+
 const JOB_TIMEOUT_RANGE = { min: 1, max: 7 * 24 * 3600 };
 
 function show(property: string, value: unknown): string {

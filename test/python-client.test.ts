@@ -66,6 +66,8 @@ interface Profile {
   /** More scenario switches and initial settings, for the steps that need them. */
   scenario?: ClusterOptions["scenario"];
   security?: ClusterOptions["security"];
+  /** Authenticate with a client certificate mapped to an admin account instead of a password. */
+  certificate?: true;
 }
 
 const profiles: Profile[] = [
@@ -74,6 +76,7 @@ const profiles: Profile[] = [
   { version: "9.10.1", failedJobAnswer: "job", steps: "all" },
   { version: "9.16.1", failedJobAnswer: "job", steps: "all" },
   { version: "9.16.1", failedJobAnswer: "error", steps: "failure" },
+  { version: "9.16.1", failedJobAnswer: "job", steps: "all", certificate: true },
   // The other forms the reference documents; check_simulator.py's `forms` step expects exactly these.
   {
     version: "9.16.1",
@@ -118,7 +121,18 @@ async function judge(t: ExecutionContext, profile: Profile): Promise<void> {
   const cluster = sim.clusters[0] as SimCluster;
   const args = [CHECK_SCRIPT, "--host", cluster.host, "--ca", caPath, "--version", profile.version, "--steps", profile.steps, "--failure-answer", profile.failedJobAnswer];
   // The password goes by environment, not argv, so it never shows in a process list.
-  const env = { ...process.env, ONTAP_USERNAME: sim.username, ONTAP_PASSWORD: sim.password, PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
+  const base: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
+  delete base.ONTAP_USERNAME;
+  delete base.ONTAP_PASSWORD;
+  let env: NodeJS.ProcessEnv = { ...base, ONTAP_USERNAME: sim.username, ONTAP_PASSWORD: sim.password };
+  if (profile.certificate) {
+    // The same kind of certificate the provider presents: issued by the client CA, mapped by its CN.
+    sim.createCertificateLogin("pulumi-automation", "admin");
+    const client = await sim.issueClientCertificate({ commonName: "pulumi-automation" });
+    await writeFile(join(dir, "client.pem"), client.certificate);
+    await writeFile(join(dir, "client.key"), client.privateKey, { mode: 0o600 });
+    env = { ...base, ONTAP_CLIENT_CERT_PATH: join(dir, "client.pem"), ONTAP_CLIENT_KEY_PATH: join(dir, "client.key") };
+  }
   const started = Date.now();
   const result = await run(python, args, env, 3 * 60_000);
   const log = cluster.requests.map((entry) => `${entry.method} ${entry.path} ${JSON.stringify(entry.query)} ${entry.body === undefined ? "" : JSON.stringify(entry.body)} -> ${entry.status}`);
@@ -134,6 +148,12 @@ async function judge(t: ExecutionContext, profile: Profile): Promise<void> {
     t.true(cluster.patches().length > 0, "the client sent PATCHes");
     t.true(cluster.requests.some((entry) => entry.path.startsWith("/api/cluster/jobs/") && entry.query.fields === "message,state,error"), "the client polled a job itself");
   }
+  if (profile.certificate) {
+    t.true(
+      cluster.requests.every((entry) => entry.authentication === "certificate" && entry.user === "pulumi-automation" && entry.authorizationScheme === undefined),
+      "every request of the client authenticated by its certificate alone",
+    );
+  }
   if (profile.steps === "forms") {
     t.true(cluster.patches().some((entry) => entry.query.return_records === "true" && entry.status === 200), "the client's return_records was accepted");
     t.true(cluster.patches().some((entry) => entry.status === 400 && (entry.body as { fips?: unknown }).fips !== undefined), "a precondition refused the PATCH itself");
@@ -142,7 +162,7 @@ async function judge(t: ExecutionContext, profile: Profile): Promise<void> {
 }
 
 for (const profile of profiles) {
-  test(`NetApp's Python client works against a simulated ONTAP ${profile.version} (${profile.steps === "all" ? "every step" : `${profile.steps} step`}, failedJobAnswer ${profile.failedJobAnswer})`, (t) =>
+  test(`NetApp's Python client works against a simulated ONTAP ${profile.version} (${profile.steps === "all" ? "every step" : `${profile.steps} step`}, failedJobAnswer ${profile.failedJobAnswer}${profile.certificate ? ", by client certificate" : ""})`, (t) =>
     judge(t, profile));
 }
 

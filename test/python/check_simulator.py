@@ -6,8 +6,9 @@ Run with the interpreter that scripts/python-client.sh prints:
         [--steps all|cluster,read,patch,failure|forms] [--failure-answer job|error]
 
 Credentials come from --username/--password or ONTAP_USERNAME/ONTAP_PASSWORD (keep the password out of
-the process list). Every other option also has an ONTAP_* variable: ONTAP_HOST, ONTAP_CA_PATH,
-ONTAP_EXPECTED_VERSION.
+the process list), or, for certificate-based access, --cert/--key or ONTAP_CLIENT_CERT_PATH/
+ONTAP_CLIENT_KEY_PATH (a client certificate whose common name the cluster maps to an account). Every
+other option also has an ONTAP_* variable: ONTAP_HOST, ONTAP_CA_PATH, ONTAP_EXPECTED_VERSION.
 
 The steps, each checking what the expected ONTAP release can do:
   cluster  GET /api/cluster through `Cluster`: name, uuid and the version the simulator claims.
@@ -323,15 +324,21 @@ def main():
     parser.add_argument("--host", default=os.environ.get("ONTAP_HOST"), help="127.0.0.1:PORT")
     parser.add_argument("--username", default=os.environ.get("ONTAP_USERNAME"))
     parser.add_argument("--password", default=os.environ.get("ONTAP_PASSWORD"))
+    parser.add_argument("--cert", default=os.environ.get("ONTAP_CLIENT_CERT_PATH"), help="client certificate PEM, instead of username and password")
+    parser.add_argument("--key", default=os.environ.get("ONTAP_CLIENT_KEY_PATH"), help="the client certificate's private key PEM")
     parser.add_argument("--ca", default=os.environ.get("ONTAP_CA_PATH"), help="path of the simulator's CA PEM")
     parser.add_argument("--version", default=os.environ.get("ONTAP_EXPECTED_VERSION"), help="expected ONTAP release, e.g. 9.16.1")
     parser.add_argument("--steps", default="all", help="comma-separated: " + ",".join(STEPS) + " (default all)")
     parser.add_argument("--failure-answer", choices=["job", "error"], default="job")
     parser.add_argument("--poll-interval", type=int, default=1, help="seconds between job polls (the client's default is 5)")
     args = parser.parse_args()
-    missing = [name for name in ("host", "username", "password", "ca", "version") if not getattr(args, name)]
+    by_certificate = bool(args.cert or args.key)
+    credentials = ("cert", "key") if by_certificate else ("username", "password")
+    missing = [name for name in ("host", *credentials, "ca", "version") if not getattr(args, name)]
     if missing:
         parser.error("missing: " + ", ".join(missing))
+    if by_certificate and (args.username or args.password):
+        parser.error("give either --cert/--key or --username/--password, not both")
     steps = DEFAULT_STEPS if args.steps == "all" else args.steps.split(",")
     unknown = [step for step in steps if step not in STEPS]
     if unknown:
@@ -344,9 +351,10 @@ def main():
         os.environ.pop(name, None)
     hostname, _, port = args.host.rpartition(":")
     version = version_tuple(args.version)
-    connection = HostConnection(
-        hostname, username=args.username, password=args.password, verify=args.ca, port=int(port), poll_interval=args.poll_interval, poll_timeout=30
-    )
+    # The client's certificate-based access: the certificate and key go to requests' `cert`, so they are
+    # presented in the TLS handshake and no Authorization header is sent.
+    credentials = {"cert": args.cert, "key": args.key} if by_certificate else {"username": args.username, "password": args.password}
+    connection = HostConnection(hostname, **credentials, verify=args.ca, port=int(port), poll_interval=args.poll_interval, poll_timeout=30)
     try:
         with connection:
             for step in steps:

@@ -1,5 +1,5 @@
 // The wire shape of `/api/security`, which fields each release has, and the pure rules that read and
-// reshape it (field selection, TLS protocol expansion, FIPS side effects). Facts: /work/shared/docs/ontap-security-api.md.
+// reshape it (field selection, TLS protocol expansion, FIPS side effects). Facts: docs/ontap-api.md.
 
 import { OntapFailure, invalidQueryValue } from "./ontapError";
 import { OntapVersion, atLeast } from "./ontapVersion";

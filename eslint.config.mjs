@@ -1,4 +1,7 @@
-// Lint rules: the recommended sets, plus the few that catch real defects in async provider code.
+// Lint rules: the recommended sets, plus type-aware rules for the defects async provider code is
+// prone to: a promise nobody awaits (an unhandled failure, or a job left running after the update
+// returned) and a promise handed where a plain value or callback is expected.
+import { fileURLToPath } from "node:url";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -8,7 +11,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: fileURLToPath(new URL(".", import.meta.url)) } },
     rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-require-imports": "off",
       "no-console": "off",

@@ -1,7 +1,7 @@
 // Lint rules: the recommended sets, plus type-aware rules for the defects async provider code is
 // prone to: a promise nobody awaits (an unhandled failure, or a job left running after the update
 // returned) and a promise handed where a plain value or callback is expected.
-import { fileURLToPath } from "node:url";
+import { URL, fileURLToPath } from "node:url";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 

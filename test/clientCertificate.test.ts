@@ -56,6 +56,14 @@ test("a certificate and key from stack config authenticate instead of a password
   t.deepEqual(resolved, { host: "h", username: "pulumi-automation", clientCertificate: valid.certificate, clientKey: valid.privateKey });
 });
 
+test("a certificate and key on one line with literal \\n, as environment variables often carry them, are accepted", async (t) => {
+  const { valid } = await certificates();
+  const oneLine = (pem: string): string => pem.trimEnd().split("\n").join("\\n");
+  const resolved = resolveConnection({}, undefined, { ONTAP_HOST: "h", ONTAP_CLIENT_CERTIFICATE: oneLine(valid.certificate), ONTAP_CLIENT_KEY: oneLine(valid.privateKey) });
+  t.is(resolved.clientCertificate, valid.certificate.trimEnd());
+  t.is(resolved.clientKey, valid.privateKey.trimEnd());
+});
+
 test("each of certificate and key follows the precedence on its own: argument, then config, then environment", async (t) => {
   const { valid, other } = await certificates();
   const resolved = resolveConnection(

@@ -184,12 +184,13 @@ export function resolveConnection(
       );
     }
     if (failures.length === 0 && "ok" in inspected) {
-      return { ...common, username: inspected.ok.commonName, clientCertificate: String(certificate.value), clientKey: String(key.value) };
+      return { ...common, username: inspected.ok.commonName, clientCertificate: asText(certificate).value, clientKey: asText(key).value };
     }
   }
   throw new ConnectionConfigError(failures.map((f) => f.reason).join("; "), host === undefined ? ["host"] : [], failures);
 }
 
+/** PEM text with real line breaks: the one-line form with literal `\n` is accepted, as for caCertificate. */
 function asText(sourced: { value: unknown; from: string }): Sourced {
-  return { value: String(sourced.value), from: sourced.from };
+  return { value: normalizeCaCertificate(String(sourced.value)), from: sourced.from };
 }

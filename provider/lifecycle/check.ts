@@ -39,7 +39,7 @@ const Settings: t.Props = Object.fromEntries(
 );
 
 /** The inputs' codec: every argument optional, each of its documented type. */
-export const InputsCodec = t.partial(
+const InputsCodec = t.partial(
   {
     host: maybe(t.string),
     username: maybe(t.string),

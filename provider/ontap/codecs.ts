@@ -11,7 +11,7 @@ import { FIELD_NAMES, Nested, OntapCode, SecurityField, ValuesOf, WritableField,
 export { OntapCode };
 
 /** `_links.self.href`, as HAL responses carry it. */
-export const SelfLink = t.type({ self: t.type({ href: t.string }) }, "SelfLink");
+const SelfLink = t.type({ self: t.type({ href: t.string }) }, "SelfLink");
 
 /** The error body of every failed ONTAP request. */
 export const ErrorBody = t.type(

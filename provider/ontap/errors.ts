@@ -119,7 +119,7 @@ export class OntapApiError extends OntapError {
 }
 
 /** MetroCluster configuration-baseline lock: "temporarily locked", worth retrying. */
-export const CONFIG_LOCKED_CODE = "2621573";
+const CONFIG_LOCKED_CODE = "2621573";
 
 function describeApiError(
   request: RequestContext,

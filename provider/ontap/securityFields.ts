@@ -104,11 +104,11 @@ export function splitField(field: SecurityField): [string, string] {
 }
 
 /** `a.b` → `a`. */
-export type GroupOf<P> = P extends `${infer G}.${string}` ? G : never;
+type GroupOf<P> = P extends `${infer G}.${string}` ? G : never;
 /** `a.b` → `b`, for paths in group `G`. */
-export type LeafOf<P, G extends string> = P extends `${G}.${infer L}` ? L : never;
+type LeafOf<P, G extends string> = P extends `${G}.${infer L}` ? L : never;
 /** Flattens an intersection into one object type, as a reader (and a type equality) sees it. */
-export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /**
  * Dotted paths to nested objects: `{ "a.b": X, "a.c": Y }` → `{ a?: { b: X; c?: Y } }`, with the
  * paths of `Required` required within their group and those of `Optional` optional.

@@ -22,7 +22,7 @@ export function formatVersion(v: OntapVersion): string {
   return `${v.generation}.${v.major}.${v.minor}`;
 }
 
-export function compareVersions(a: OntapVersion, b: OntapVersion): number {
+function compareVersions(a: OntapVersion, b: OntapVersion): number {
   return a.generation - b.generation || a.major - b.major || a.minor - b.minor;
 }
 

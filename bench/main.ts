@@ -4,7 +4,7 @@
  * operation), plus the provider's own cost. Tables go to stdout (Markdown, ready for
  * docs/benchmarks.md); progress goes to stderr. Nothing here asserts a time: the machine is shared.
  *
- *   npm run bench                                  # everything (about 10 minutes on 2 cores)
+ *   npm run bench                                  # everything (minutes; the fleet section takes most)
  *   npm run bench -- --quick                       # fewer repetitions, fleet of 10 and 100 only
  *   npm run bench -- --only latency,calls          # some sections: latency, calls, provider, fleet
  *   npm run bench -- --only fleet --sizes 10,500   # fleet sizes of your choice

@@ -17,12 +17,12 @@
 #       ${PULUMI_ONTAP_CLI_CACHE:-${PULUMI_ONTAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ontap-security}/pulumi-cli-v3.248.0}
 #     - `pulumi`: built with `go build` from a wrapper Go module requiring github.com/pulumi/pulumi/pkg/v3
 #       and sdk/v3 at v3.248.0 (`go install` refuses those modules: their go.mod files have replace
-#       directives). Needs Go >= 1.25 and the Go module proxy the first time (5-8 minutes on 2 cores;
+#       directives). Needs Go >= 1.25 and the Go module proxy the first time (several minutes;
 #       downloaded modules stay in the default GOMODCACHE, compiled packages in the Go build cache).
 #     - `pulumi-language-nodejs`: the upstream module
 #       github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 is untagged; its pseudo-version for
 #       the v3.248.0 commit is looked up (the proxy's Origin hash) and built when the proxy serves it.
-#       The proxy reachable on this project's machines serves no version of it, so the script then builds
+#       Where the proxy serves no version of it (a proxy may refuse it), the script builds instead
 #       a small language host of its own (source: scripts/pulumi-language-nodejs/main.go) that implements what
 #       preview/up/refresh/destroy/stack/config need: it runs `node @pulumi/pulumi/cmd/run` like upstream, and
 #       starts Node.js policy packs (`--policy-pack`) and plugins through RunPlugin, as upstream does.
@@ -420,7 +420,7 @@ build_cache() {
 	[ "$got" = "v${PULUMI_VERSION} v${PULUMI_VERSION}" ] || die "module resolution moved pkg/sdk away from v${PULUMI_VERSION} (got: $got)"
 	log "modules ready in $((SECONDS - t0))s"
 
-	log "cold builds of pulumi take 5-8 minutes on 2 cores; the Go build cache makes rebuilds faster"
+	log "a cold build of pulumi takes several minutes; the Go build cache makes rebuilds faster"
 	go_build pulumi "$src" "$jobs" "$VERSION_LDFLAG" "$new/pulumi" "${PKG_MODULE}/cmd/pulumi"
 	if [ -n "$lh" ]; then
 		go_build pulumi-language-nodejs "$src" "$jobs" "$VERSION_LDFLAG" "$new/pulumi-language-nodejs" "$LANGHOST_MODULE"

@@ -89,8 +89,12 @@ async function measure(sim: Simulator, host: ProviderHost, provider: string): Pr
   const inputsFor = (cluster: SimCluster, settings: Props): Props => ({ __provider: provider, host: cluster.host, ...settings });
 
   // Hardened cluster: adopt, preview, refresh, and the one preview that needs a second GET.
-  const adopt: Call[] = [];
   const baseline = inputsFor(hardened, BASELINE);
+  const adoptPreview: Call[] = [];
+  await on(hardened, "check", () => host.check({}, baseline), adoptPreview);
+  operations.push({ name: "preview of a new resource (adopt: found → desired)", calls: adoptPreview });
+
+  const adopt: Call[] = [];
   await on(hardened, "check", () => host.check({}, baseline), adopt);
   const created = await on(hardened, "create", () => host.create(baseline), adopt);
   operations.push({ name: "create, cluster already as desired (adopt)", calls: adopt });
@@ -99,6 +103,12 @@ async function measure(sim: Simulator, host: ProviderHost, provider: string): Pr
   await on(hardened, "check", () => host.check(baseline, baseline), preview);
   await on(hardened, "diff", () => host.diff(created.id, created.properties, baseline, baseline), preview);
   operations.push({ name: "preview, nothing to change", calls: preview });
+
+  const changed = inputsFor(hardened, { ...BASELINE, managementProtocols: { rshEnabled: false, telnetEnabled: true } });
+  const changedPreview: Call[] = [];
+  await on(hardened, "check", () => host.check(baseline, changed), changedPreview);
+  await on(hardened, "diff", () => host.diff(created.id, created.properties, changed, baseline), changedPreview);
+  operations.push({ name: "preview, one setting changed in the program", calls: changedPreview });
 
   const refresh: Call[] = [];
   await on(hardened, "read", () => host.read(created.id, created.properties, baseline), refresh);

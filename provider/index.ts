@@ -6,6 +6,7 @@ export * from "./ClusterSecurity";
 export {
   ClusterSecurityError,
   ClusterIdentityError,
+  ConflictingSettingsError,
   ConnectionConfigError,
   IrreversibleConversionError,
   PartialUpdateError,

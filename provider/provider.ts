@@ -11,7 +11,7 @@ import { ConfigSource } from "./lifecycle/connection";
 import { diffResource } from "./lifecycle/diff";
 import { ClusterSecurityInputs, ClusterSecurityOutputs } from "./lifecycle/model";
 import { LifecycleEnv, createResource, defaultEnv, deleteResource, readResource, updateResource } from "./lifecycle/operations";
-import { preflight } from "./lifecycle/preflight";
+import { preflight, preflightKind } from "./lifecycle/preflight";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider<ClusterSecurityInputs, ClusterSecurityOutputs>>;
 
@@ -28,13 +28,17 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
       // The engine prints a failed property's value from the inputs returned here: a host refused for
       // any reason goes back redacted, so a credential written into it is not printed either.
       if (failures.length > 0) return { inputs: redactedHostInputs(news), failures: unprintedSecrets(failures) };
-      return { inputs: news, failures: unprintedSecrets(await preflight(news, env())) };
+      const kind = preflightKind(olds, news as Record<string, unknown>);
+      // Inputs equal to the last ones: no request at all (see PreflightKind).
+      if (kind === "none") return { inputs: news, failures: [] };
+      return { inputs: news, failures: unprintedSecrets(await preflight(news, env(), kind)) };
     },
     async diff(_id, olds, news) {
       const outcome = diffResource(olds, news);
-      // The engine drops detailed diffs of dynamic resources, so say here what differs and how:
-      // otherwise a drift shows in preview as an update with no visible change.
-      if (outcome.changes) env().log(`ontap: cluster ${olds?.cluster?.name ?? "(not yet read)"}: ${outcome.details.join("; ")}`);
+      // The engine drops detailed diffs of dynamic resources, and a dynamic provider cannot log against
+      // its resource: its console is shown under the stack. So the report goes there, cluster by name.
+      const log = env().log;
+      for (const line of outcome.lines) log(line);
       return { changes: outcome.changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {

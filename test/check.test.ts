@@ -37,7 +37,7 @@ const rejected: [string, Record<string, unknown>, string, RegExp][] = [
     "tls",
     /leaves out TLSv1\.1, but ONTAP enables every version at or above the lowest one listed \(TLSv1\)/,
   ],
-  ["TLSv1 with FIPS on", { fips: { enabled: true }, tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2"] } }, "tls", /TLSv1, which ONTAP refuses while fips\.enabled is true/],
+  ["TLSv1 with FIPS on", { fips: { enabled: true }, tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2"] } }, "tls", /tls\.protocolVersions has TLSv1, which ONTAP does not allow while FIPS is on \(TLSv1: error 52428824\); fips\.enabled is true/],
   ["a cipher suite that is not an IANA name", { tls: { cipherSuites: ["aes256"] } }, "tls", /tls\.cipherSuites has "aes256"/],
   ["an empty cipher suite list", { tls: { cipherSuites: [] } }, "tls", /tls\.cipherSuites is empty/],
   ["a duplicated cipher suite", { tls: { cipherSuites: ["TLS_A", "TLS_A"] } }, "tls", /lists a suite twice/],

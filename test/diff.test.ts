@@ -60,12 +60,12 @@ test("diff sees a setting the outputs lack as a change (first update after an ol
 test("diff reads malformed state as settings it does not know (refresh calls it with roles swapped)", (t) => {
   const garbled = diffResource({ tls: "garbage" } as never, { tls: { protocolVersions: ["TLSv1.2"] } } as never);
   t.deepEqual([...garbled.fields], ["tls.protocolVersions"]);
-  t.deepEqual([...garbled.details], ['tls.protocolVersions: cluster not reported, program ["TLSv1.2"]']);
+  t.true(garbled.lines.includes("ontap: cluster (name not known yet): tls.protocolVersions: (not reported) → [TLSv1.2, TLSv1.3]"), garbled.lines.join("\n"));
   t.deepEqual([...diffResource({ ...observed }, observed as never).fields], [], "outputs given back as inputs are no change");
 });
 
 test("diff answers state it cannot read at all with an update that re-reads the cluster", (t) => {
-  const fallback = { changes: true, fields: [], details: ["the last known settings could not be read; the update will read the cluster"] };
+  const fallback = { changes: true, fields: [], lines: ["ontap: the last known settings could not be read; the update will read the cluster"] };
   const unreadable = Object.defineProperty({}, "tls", {
     enumerable: true,
     get() {
@@ -76,12 +76,26 @@ test("diff answers state it cannot read at all with an update that re-reads the 
   t.deepEqual(diffResource(null as never, {} as never), fallback);
 });
 
-test("diff explains each difference with the cluster's and the program's values, never a connection value", (t) => {
+test("diff reports each difference as found → desired, on the cluster's lines, never a connection value", (t) => {
   const outcome = diffResource(observed, { ...connection, password: "rotated-secret", managementProtocols: { telnetEnabled: true }, fips: { enabled: UNKNOWN as never } });
-  t.deepEqual([...outcome.details], [
-    "fips.enabled: cluster true, program known after apply",
-    "managementProtocols.telnetEnabled: cluster false, program true",
-    "password: changed",
+  t.deepEqual([...outcome.lines], [
+    "ontap: cluster c1: update: 2 of 2 managed settings change; found = last known state (last up or refresh)",
+    "ontap: cluster c1: fips.enabled: true → (known after apply)",
+    "ontap: cluster c1: managementProtocols.telnetEnabled: false → true",
+    "ontap: cluster c1: password: changed (value not shown; updates state only)",
   ]);
-  t.notRegex(outcome.details.join("\n"), /rotated-secret/);
+  t.notRegex(outcome.lines.join("\n"), /rotated-secret/);
+});
+
+test("diff says nothing when nothing changes, and lists what is already as desired when something does", (t) => {
+  t.deepEqual([...diffResource(observed, { ...connection, fips: { enabled: true } }).lines], []);
+  const outcome = diffResource(observed, { ...connection, fips: { enabled: true }, tls: { protocolVersions: ["TLSv1.3", "TLSv1.2"] }, managementProtocols: { rshEnabled: true } });
+  t.deepEqual([...outcome.lines].slice(-1), ["ontap: cluster c1: already as desired: fips.enabled, tls.protocolVersions"]);
+});
+
+test("diff of a drift found by refresh warns when the last known state says the update will be refused", (t) => {
+  const drifted = { ...observed, tls: { protocolVersions: ["TLSv1.3", "TLSv1.2"], cipherSuites: [] } };
+  const outcome = diffResource(drifted, { ...connection, tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] } });
+  t.true(outcome.changes);
+  t.regex(outcome.lines.join("\n"), /ontap: cluster c1: the update will be refused before any change, unless .*TLSv1 and TLSv1\.1, which ONTAP does not allow while FIPS is on \(TLSv1: error 52428824; TLSv1\.1: from ONTAP 9\.11\.1 \(this cluster runs 9\.16\.1\)/);
 });

@@ -24,6 +24,7 @@ test("the package loads by name with ClusterSecurity and every error class", (t)
     "UnsupportedSettingError",
     "IrreversibleConversionError",
     "ClusterIdentityError",
+    "ConflictingSettingsError",
     "PartialUpdateError",
     "OntapSecurityError",
     "OntapError",

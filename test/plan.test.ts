@@ -1,6 +1,6 @@
 import test from "ava";
 import { planUpdate } from "../provider/lifecycle/plan";
-import { IrreversibleConversionError, UnsupportedSettingError } from "../provider/lifecycle/errors";
+import { ConflictingSettingsError, IrreversibleConversionError, UnsupportedSettingError } from "../provider/lifecycle/errors";
 import { ClusterInfo } from "../provider/ontap/client";
 import { SecurityWire } from "../provider/ontap/codecs";
 import { parseVersion } from "../provider/ontap/versions";
@@ -72,4 +72,26 @@ for (const [title, version, desired, message] of gating) {
 test("plan accepts FIPS and encryption on 9.8", (t) => {
   const old: SecurityWire = { fips: { enabled: false }, software_data_encryption: { conversion_enabled: false, disabled_by_default: false } };
   t.deepEqual(planUpdate({ fips: { enabled: true } }, old, cluster("9.8.0")).patches, [{ fips: { enabled: true } }]);
+});
+
+test("plan refuses, before any PATCH, a TLS version FIPS mode does not allow on a cluster that has FIPS on", (t) => {
+  const fipsCluster: SecurityWire = { ...live, fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.3", "TLSv1.2"], cipher_suites: [] } };
+  const error = t.throws(() => planUpdate({ tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] } }, fipsCluster, cluster("9.16.1")), {
+    instanceOf: ConflictingSettingsError,
+  });
+  t.regex(error?.message ?? "", /^cluster c1 cannot take the program's settings: tls\.protocolVersions has TLSv1 and TLSv1\.1, .*error 52428824.*Nothing was changed\.$/);
+  t.deepEqual(error?.conflicts.length, 1);
+});
+
+test("plan refuses TLSv1.1 with FIPS from 9.11.1 only", (t) => {
+  const desired: SecuritySettings = { fips: { enabled: true }, tls: { protocolVersions: ["TLSv1.1", "TLSv1.2"] } };
+  const old: SecurityWire = { ...live, tls: { protocol_versions: ["TLSv1.2"], cipher_suites: [] } };
+  t.throws(() => planUpdate(desired, old, cluster("9.11.1")), { instanceOf: ConflictingSettingsError });
+  t.deepEqual(planUpdate(desired, old, cluster("9.10.1")).patches, [{ fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.1", "TLSv1.2"] } }]);
+});
+
+test("plan does not refuse a conflicting setting the cluster already has as asked: nothing would be sent for it", (t) => {
+  const upgraded: SecurityWire = { ...live, fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.3", "TLSv1.2", "TLSv1.1"], cipher_suites: [] } };
+  const desired: SecuritySettings = { tls: { protocolVersions: ["TLSv1.1", "TLSv1.2", "TLSv1.3"] }, managementProtocols: { telnetEnabled: false } };
+  t.deepEqual(planUpdate(desired, upgraded, cluster("9.16.1")).patches, [{ management_protocols: { telnet_enabled: false } }]);
 });

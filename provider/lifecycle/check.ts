@@ -9,6 +9,7 @@ import { validationProblems } from "../ontap/decode";
 import { fieldRow } from "../ontap/securityFields";
 import { caCertificateProblem, emptyArgumentProblem, usernameProblem } from "./connection";
 import { ClusterSecurityInputs } from "./model";
+import { applyRules } from "./rules";
 import { MANAGED_GROUPS, MANAGED_ROWS, SettingRow, rowsOf, valueIn } from "./settings";
 import { UNKNOWN, containsUnknown } from "./unknown";
 
@@ -181,6 +182,9 @@ function semanticFailures(inputs: ClusterSecurityInputs): InputFailure[] {
     const rules = row.rules as (value: unknown, setting: (path: string) => unknown) => string[];
     failures.push(...rules(value, setting).map((reason) => ({ property: row.group, reason })));
   }
+  // Rules across settings that the program alone decides (FIPS asked on, with a version it refuses);
+  // preview adds the ones that need the cluster's release and settings.
+  failures.push(...applyRules(inputs).violations.map(({ property, reason }) => ({ property, reason })));
   return failures;
 }
 

@@ -3,47 +3,70 @@
  * semantics. Never a replace: the resource is the cluster's singleton settings, and replacing it could
  * never undo anything anyway. Never throws: refresh calls it with roles swapped.
  */
-import { CONNECTION_KEYS, ClusterSecurityInputs, ClusterSecurityOutputs, settingsOf } from "./model";
-import { UNKNOWN, containsUnknown } from "./unknown";
-import { differingSettings, valueIn } from "./settings";
+import { parseVersion } from "../ontap/versions";
+import { ChangeReport, changedConnection, compareSettings, reportLines } from "./changes";
+import { ClusterSecurityInputs, ClusterSecurityOutputs, settingsOf } from "./model";
+import { applyRules } from "./rules";
+import { containsUnknown } from "./unknown";
 
 export interface DiffOutcome {
   readonly changes: boolean;
   /** What differs, by the resource's names, for messages and tests. */
   readonly fields: readonly string[];
   /**
-   * One line per difference for the person reading the preview, e.g.
-   * `<setting>: cluster true, program false`. Connection arguments are named
-   * without their values: one of them is the password.
+   * The report for the person reading the preview (`changes.ts`): one line per managed setting that
+   * changes as `found → desired`, the ones already as desired, connection arguments named without
+   * their values, and anything the cluster's last known state says will be refused. Empty when
+   * nothing changes.
    */
-  readonly details: readonly string[];
+  readonly lines: readonly string[];
 }
 
-function show(value: unknown): string {
-  return value === undefined ? "not reported" : containsUnknown(value) ? "known after apply" : JSON.stringify(value);
+const NAME_NOT_KNOWN = "(name not known yet)";
+
+function showTimeout(value: unknown): string {
+  return value === undefined ? "(default)" : containsUnknown(value) ? "(known after apply)" : JSON.stringify(value);
+}
+
+function releaseOf(olds: Partial<ClusterSecurityOutputs>) {
+  try {
+    return olds.cluster?.version !== undefined ? parseVersion(olds.cluster.version) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function diffResource(olds: Partial<ClusterSecurityOutputs>, news: ClusterSecurityInputs): DiffOutcome {
   try {
-    const rows = differingSettings(settingsOf(news), olds);
-    const fields: string[] = rows.map((row) => row.setting);
-    const details = rows.map((row) => `${row.setting}: cluster ${show(valueIn(olds, row))}, program ${show(valueIn(news, row))}`);
+    const desired = settingsOf(news);
+    const comparisons = compareSettings(desired, olds);
     // Connection arguments live in outputs so refresh and destroy can reach the cluster: a new value
     // (a rotated password, say) is an update of state, never of the cluster.
-    for (const key of CONNECTION_KEYS) {
-      if (news[key] !== olds[key]) {
-        fields.push(key);
-        details.push(news[key] === UNKNOWN ? `${key}: known after apply` : `${key}: changed`);
-      }
-    }
+    const connection = changedConnection(news, olds);
+    const fields: string[] = [...comparisons.filter((c) => c.changes).map((c) => c.row.setting), ...connection.map((change) => change.key)];
     // jobTimeoutSeconds is recorded in outputs: a new value alone is an update of state (nothing is sent).
+    const stateOnly: string[] = [];
     if (news.jobTimeoutSeconds !== olds.jobTimeoutSeconds) {
       fields.push("jobTimeoutSeconds");
-      details.push(`jobTimeoutSeconds: ${show(olds.jobTimeoutSeconds)} → ${show(news.jobTimeoutSeconds)}`);
+      stateOnly.push(`jobTimeoutSeconds: ${showTimeout(olds.jobTimeoutSeconds)} → ${showTimeout(news.jobTimeoutSeconds)} (updates state only)`);
     }
-    return { changes: fields.length > 0, fields, details };
+    if (fields.length === 0) return { changes: false, fields, lines: [] };
+    const cluster = typeof olds.cluster?.name === "string" ? olds.cluster.name : NAME_NOT_KNOWN;
+    const rules = applyRules(desired, { cluster: `cluster ${cluster}`, found: olds, version: releaseOf(olds) });
+    const report: ChangeReport = {
+      cluster,
+      source: "state",
+      comparisons,
+      connection,
+      notes: [
+        ...stateOnly,
+        ...rules.violations.filter((v) => fields.includes(v.setting)).map((v) => `the update will be refused before any change, unless the cluster differs from the last known state: ${v.reason}`),
+        ...rules.notes,
+      ],
+    };
+    return { changes: true, fields, lines: reportLines(report) };
   } catch {
     // Unreachable for well-formed state; if state is malformed, an update re-reads the cluster anyway.
-    return { changes: true, fields: [], details: ["the last known settings could not be read; the update will read the cluster"] };
+    return { changes: true, fields: [], lines: ["ontap: the last known settings could not be read; the update will read the cluster"] };
   }
 }

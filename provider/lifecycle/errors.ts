@@ -48,6 +48,19 @@ export class IrreversibleConversionError extends ClusterSecurityError {
   }
 }
 
+/**
+ * The program asks for settings that cannot hold together on this cluster, given what it has now (a TLS
+ * version FIPS mode refuses, say). Found before any PATCH, so nothing was changed.
+ */
+export class ConflictingSettingsError extends ClusterSecurityError {
+  /** One reason per conflict, each naming the settings involved. */
+  readonly conflicts: readonly string[];
+  constructor(cluster: string, conflicts: readonly string[]) {
+    super(`cluster ${cluster} cannot take the program's settings: ${conflicts.join("; ")}. Nothing was changed.`);
+    this.conflicts = conflicts;
+  }
+}
+
 /** The host now answers as another cluster than the one this resource manages. */
 export class ClusterIdentityError extends ClusterSecurityError {
   readonly expectedUuid: string;

@@ -1,14 +1,18 @@
 /**
  * The PATCH plan: from the desired settings and the settings read live at the start of create or
- * update, what to send. Refuses, before anything is sent, what cannot be applied.
+ * update, what to send. Refuses, before anything is sent, what cannot be applied: a setting the
+ * release lacks, undoing conversion, settings that conflict with each other or with the cluster's.
+ * Preview may have skipped its checks (inputs unchanged since the last run): these are the ones that
+ * always hold.
  */
 import { SecurityPatch, SecurityWire } from "../ontap/codecs";
 import { ClusterInfo } from "../ontap/client";
 import { SecurityField } from "../ontap/securityFields";
 import { wireValue } from "../ontap/semantics";
 import { SECURITY_PATCH_SINCE, atLeast } from "../ontap/versions";
-import { IrreversibleConversionError, UnsupportedSettingError } from "./errors";
+import { ConflictingSettingsError, IrreversibleConversionError, UnsupportedSettingError } from "./errors";
 import { SecuritySettings, observedFromWire } from "./model";
+import { applyRules } from "./rules";
 import { SettingRow, differingSettings, managedSettings, patchOf, valueIn } from "./settings";
 
 export interface Plan {
@@ -48,7 +52,14 @@ export function planUpdate(desired: SecuritySettings, live: SecurityWire, cluste
   assertSupported(desired, cluster);
   const reversal = reversals(desired, live)[0];
   if (reversal !== undefined) throw new IrreversibleConversionError(cluster.name, reversal.setting, reversal.oneWay ?? "it is one-way");
-  const differing = differingSettings(desired, observedFromWire(live));
+  const observed = observedFromWire(live);
+  const differing = differingSettings(desired, observed);
+  // The same rules preview applied, now against what the cluster has at this moment. A setting the
+  // cluster already has as asked is not sent, so ONTAP cannot refuse it.
+  const conflicts = applyRules(desired, { version: cluster.parsedVersion, found: observed }).violations.filter((c) =>
+    differing.some((row) => row.setting === c.setting),
+  );
+  if (conflicts.length > 0) throw new ConflictingSettingsError(cluster.name, conflicts.map((c) => c.reason));
   const rest = differing.filter((row) => row.oneWay === undefined);
   const patches: SecurityPatch[] = [];
   if (rest.length > 0) patches.push(patchOf(rest, desired));

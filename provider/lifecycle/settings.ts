@@ -44,7 +44,7 @@ export const SETTINGS = {
   "onboardKeyManagerConfigurableStatus.code": { wire: "onboard_key_manager_configurable_status.code", fromWire: integerCode },
 } as const satisfies Record<string, SettingSpec>;
 
-function tlsVersionRules(versions: string[], setting: (path: string) => unknown): string[] {
+function tlsVersionRules(versions: string[]): string[] {
   const allowed = TLS_VERSIONS.join(", ");
   const unknownNames = versions.filter((v) => !(TLS_VERSIONS as readonly string[]).includes(v));
   if (versions.length === 0) return [`tls.protocolVersions is empty; allowed: one or more of ${allowed}`];
@@ -60,14 +60,7 @@ function tlsVersionRules(versions: string[], setting: (path: string) => unknown)
         `at or above the lowest one listed (${lowestTlsVersion(versions)}); list them all, or raise the lowest`,
     );
   }
-  if (setting("fips.enabled") === true) {
-    const weak = versions.filter((v) => v === "SSLv3" || v === "TLSv1");
-    if (weak.length > 0) {
-      failures.push(
-        `tls.protocolVersions has ${weak.join(" and ")}, which ONTAP refuses while fips.enabled is true (errors 52428817, 52428824); use TLSv1.1 or later`,
-      );
-    }
-  }
+  // What FIPS mode refuses depends on another setting, the release and the cluster: rules.ts.
   return failures;
 }
 

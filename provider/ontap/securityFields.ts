@@ -22,6 +22,18 @@ export function lowestTlsVersion(versions: readonly string[]): TlsVersion | unde
   return ranks.length === 0 ? undefined : TLS_VERSIONS[Math.min(...ranks)];
 }
 
+/** What ONTAP enables for a list: every version from the lowest listed up, oldest first. */
+export function expandTlsVersions(versions: readonly string[]): TlsVersion[] {
+  const lowest = lowestTlsVersion(versions);
+  return lowest === undefined ? [] : TLS_VERSIONS.slice(TLS_VERSIONS.indexOf(lowest));
+}
+
+/** A list as the cluster reports it, oldest first (names this package does not know go last). */
+export function sortTlsVersions(versions: readonly string[]): string[] {
+  const rank = (v: string) => (TLS_VERSIONS.indexOf(v as TlsVersion) < 0 ? TLS_VERSIONS.length : TLS_VERSIONS.indexOf(v as TlsVersion));
+  return [...versions].sort((a, b) => rank(a) - rank(b));
+}
+
 /**
  * ONTAP enables every version at or above the lowest one listed: asking for `["TLSv1.2"]` reads back
  * `["TLSv1.3", "TLSv1.2"]`. So two lists mean the same when their lowest versions are equal.
@@ -33,6 +45,11 @@ function sameLowestVersion(asked: readonly string[], found: readonly string[]): 
 /** TLS 1.3 suites, which ONTAP keeps whenever TLS 1.3 is on, whatever the list asked for. */
 const IMPLICIT_SUITE = /^TLS_(AES_\d+_GCM|AES_128_CCM(_8)?|CHACHA20_POLY1305)_SHA\d+$/;
 
+/** True for a TLS 1.3 suite, which ONTAP keeps on its own whenever TLS 1.3 is on. */
+export function isImplicitSuite(suite: string): boolean {
+  return IMPLICIT_SUITE.test(suite);
+}
+
 /**
  * Suites compare as sets: ONTAP may reorder them and adds the TLS 1.3 suites on its own. Every asked
  * suite must be present, and any extra one must be such an implicit suite.
@@ -40,7 +57,7 @@ const IMPLICIT_SUITE = /^TLS_(AES_\d+_GCM|AES_128_CCM(_8)?|CHACHA20_POLY1305)_SH
 function sameSuites(asked: readonly string[], found: readonly string[]): boolean {
   const want = new Set(asked);
   const have = new Set(found);
-  return [...want].every((s) => have.has(s)) && [...have].every((s) => want.has(s) || IMPLICIT_SUITE.test(s));
+  return [...want].every((s) => have.has(s)) && [...have].every((s) => want.has(s) || isImplicitSuite(s));
 }
 
 const strings = t.array(t.string, "string[]");

@@ -136,7 +136,7 @@ export const PROPERTIES: readonly NamedProperty[] = [
     make: () =>
       fc.property(fc.oneof(fc.anything(), record), fc.oneof(fc.anything(), record), (olds, news) => {
         const outcome = diffResource(olds as never, news as never);
-        return typeof outcome.changes === "boolean" && Array.isArray(outcome.details);
+        return typeof outcome.changes === "boolean" && Array.isArray(outcome.lines);
       }),
   },
   {

@@ -8,6 +8,9 @@ import { adviceFor, withAdvice } from "../provider/lifecycle/advice";
 import {
   OntapApiError,
   OntapCertificateError,
+  OntapDeadlineError,
+  OntapRedirectError,
+  OntapResponseTooLargeError,
   OntapDecodeError,
   OntapJobFailedError,
   OntapJobLostError,
@@ -58,6 +61,9 @@ const adviceTable: [string, unknown, RegExp | undefined][] = [
   ["not applied", new OntapNotAppliedError("https://c1/api/security", ["x"]), /^Run 'pulumi up' again/],
   ["job failed", new OntapJobFailedError({ uuid: "j1", code: "196608081" }), undefined],
   ["decode", new OntapDecodeError(request, "ClusterWire", ["uuid: got 1, expected string"]), undefined],
+  ["deadline", new OntapDeadlineError(request, "waiting for an answer", { jobUuid: "j1", budgetSeconds: 60 }), /^jobTimeoutSeconds bounds the whole update.*'pulumi refresh' and 'pulumi up'\.$/],
+  ["redirect", new OntapRedirectError(request, 302, "https://***@elsewhere/"), /^Point host \(argument host, config ontap:host or ONTAP_HOST\) at the cluster management address itself/],
+  ["too large", new OntapResponseTooLargeError(request, 4 * 1024 * 1024), /^Point host /],
   ["not ours", new Error("boom"), undefined],
 ];
 

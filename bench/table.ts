@@ -1,6 +1,6 @@
 /**
- * Plain-text tables and the few statistics the benchmarks quote. Medians, never means: the machine is
- * shared and noisy, and one slow outlier must not move a figure.
+ * Plain-text tables and the few statistics the benchmarks quote. Medians, never means: a benchmark machine
+ * is often shared and noisy, and one slow outlier must not move a figure.
  */
 
 /** The median of a non-empty list (the mean of the two middle values for an even count). */

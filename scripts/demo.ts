@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: the main job on a fresh machine. Starts a simulated ONTAP 9.16.1 cluster on
+ * `npm run demo`: the package end to end in one command. Starts a simulated ONTAP 9.16.1 cluster on
  * loopback, runs `pulumi preview` and `pulumi up` of examples/ against it with a throwaway backend,
  * shows the outputs and the cluster's settings, and stops everything.
  */

@@ -15,6 +15,7 @@ export {
 export {
   OntapApiError,
   OntapCertificateError,
+  OntapClientCertificateRefusedError,
   OntapDeadlineError,
   OntapDecodeError,
   OntapError,

@@ -3,7 +3,11 @@
  * Pulumi advice chosen by a table over the ONTAP layer's errors.
  */
 import test from "ava";
+import { readFileSync } from "fs";
+import * as path from "path";
 import * as api from "../provider";
+import * as lifecycleErrors from "../provider/lifecycle/errors";
+import * as ontapErrors from "../provider/ontap/errors";
 import { adviceFor, withAdvice } from "../provider/lifecycle/advice";
 import {
   OntapApiError,
@@ -37,6 +41,18 @@ test("every error class the package exports belongs to the one family, and names
   t.is(error.name, "OntapNotAppliedError");
   t.true(error instanceof api.OntapError);
   t.false(error instanceof api.ClusterSecurityError);
+});
+
+test("every error class is exported by the package and has its row in the README's errors table", (t) => {
+  const readme = readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
+  const classes = Object.entries({ ...ontapErrors, ...lifecycleErrors }).filter(
+    ([name, value]) => typeof value === "function" && name.endsWith("Error"),
+  );
+  for (const [name, value] of classes) {
+    t.is((api as Record<string, unknown>)[name], value, `${name} is exported by the package`);
+    const abstract = name === "OntapSecurityError" || name === "OntapError" || name === "ClusterSecurityError";
+    if (!abstract) t.regex(readme, new RegExp(`^\\| \`${name}\` \\|`, "m"), `${name} has a row in the README's errors table`);
+  }
 });
 
 test("a refused certificate is its own kind of network error; other failures stay network errors", (t) => {

@@ -1,20 +1,26 @@
-// Makes examples/ consume this package the way a user's program does: through node_modules, by name.
-// The Pulumi provider host resolves `require("pulumi-ontap-security/provider")` from the program's
-// node_modules, so the example needs the package there (a link to this checkout).
+// Makes the programs in this repository (examples/, and the ones the tests drive under test/programs/)
+// consume this package the way a user's program does: through node_modules, by name. The Pulumi
+// provider host resolves `require("pulumi-ontap-security/provider")` from the program's folder up, so
+// each needs the package in a node_modules on that path (a link to this checkout).
 const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
-const examples = path.join(root, "examples");
-if (!fs.existsSync(path.join(examples, "package.json"))) process.exit(0);
-const modules = path.join(examples, "node_modules");
-const link = path.join(modules, "pulumi-ontap-security");
-fs.mkdirSync(modules, { recursive: true });
-try {
-  if (fs.realpathSync(link) === root) process.exit(0);
-} catch {
-  // absent: create it below
+
+function link(folder) {
+  if (!fs.existsSync(folder)) return;
+  const modules = path.join(folder, "node_modules");
+  const target = path.join(modules, "pulumi-ontap-security");
+  fs.mkdirSync(modules, { recursive: true });
+  try {
+    if (fs.realpathSync(target) === root) return;
+  } catch {
+    // absent: create it below
+  }
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.symlinkSync(path.relative(modules, root), target, "dir");
+  console.log(`linked ${path.relative(root, target)} -> ${path.relative(modules, root)}`);
 }
-fs.rmSync(link, { recursive: true, force: true });
-fs.symlinkSync(path.relative(modules, root), link, "dir");
-console.log(`linked ${path.relative(root, link)} -> ${path.relative(modules, root)}`);
+
+if (fs.existsSync(path.join(root, "examples", "package.json"))) link(path.join(root, "examples"));
+link(path.join(root, "test", "programs"));

@@ -10,6 +10,7 @@ export {
   ConnectionConfigError,
   IrreversibleConversionError,
   PartialUpdateError,
+  SecurityJobInProgressError,
   UnsupportedSettingError,
 } from "./lifecycle/errors";
 export {
@@ -26,6 +27,7 @@ export {
   OntapJobUnreachableError,
   OntapNetworkError,
   OntapNotAppliedError,
+  OntapPatchOutcomeUnknownError,
   OntapRedirectError,
   OntapResponseTooLargeError,
   OntapSecurityError,

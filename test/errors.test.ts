@@ -22,6 +22,7 @@ import {
   OntapJobUnreachableError,
   OntapNetworkError,
   OntapNotAppliedError,
+  OntapPatchOutcomeUnknownError,
   OntapSecurityError,
   networkErrorOf,
 } from "../provider/ontap/errors";
@@ -67,17 +68,21 @@ test("a refused certificate is its own kind of network error; other failures sta
 const job = { uuid: "j1", state: "running", waitedSeconds: 30, url: "https://c1/api/cluster/jobs/j1" };
 const adviceTable: [string, unknown, RegExp | undefined][] = [
   ["401", new OntapApiError(request, { status: 401 }), /^Check the username and password \(argument username, config ontap:username or ONTAP_USERNAME; .*ONTAP_PASSWORD\)\.$/],
-  ["403", new OntapApiError(request, { status: 403, code: "6" }), undefined],
-  ["500", new OntapApiError(request, { status: 500 }), undefined],
+  ["403", new OntapApiError(request, { status: 403, code: "6" }), /^Give the account that role, or use another \(argument username, config ontap:username or ONTAP_USERNAME\)\.$/],
+  ["400 naming a field", new OntapApiError(request, { status: 400, code: "262179", target: "fips.enabled" }), /^Fix fips\.enabled in the program: ONTAP refused its value\.$/],
+  ["404", new OntapApiError(request, { status: 404, code: "3" }), undefined],
+  ["500", new OntapApiError(request, { status: 500 }), /^Once the cluster answers again, run 'pulumi up': it waits for any security job still running/],
+  ["configuration lock", new OntapApiError(request, { status: 409, code: "2621573" }), /^Once the cluster answers again, run 'pulumi up'/],
   ["untrusted certificate", new OntapCertificateError(request, new Error("unable to verify")), /set caCertificate \(argument caCertificate, config ontap:caCertificate or ONTAP_CA_CERTIFICATE\).*insecure/],
-  ["refused connection", new OntapNetworkError(request, new Error("ECONNREFUSED")), undefined],
-  ["job timeout", new OntapJobTimeoutError(job), /^Raise jobTimeoutSeconds .*'pulumi refresh' and 'pulumi up'/],
-  ["job unreachable", new OntapJobUnreachableError("j1", new OntapNetworkError(request, "reset")), /^Once the cluster answers again, run 'pulumi refresh' and 'pulumi up'\.$/],
+  ["refused connection", new OntapNetworkError(request, new Error("ECONNREFUSED")), /^Once the cluster answers again, run 'pulumi up'/],
+  ["job timeout", new OntapJobTimeoutError(job), /^Raise jobTimeoutSeconds for slow operations\. Run 'pulumi up' again: it waits for any security job still running/],
+  ["job unreachable", new OntapJobUnreachableError("j1", new OntapNetworkError(request, "reset")), /^Once the cluster answers again, run 'pulumi up': it waits for any security job still running/],
+  ["deadline", new OntapDeadlineError(request, "waiting", { jobUuid: "j1" }), /^Once the cluster answers again, run 'pulumi up'/],
   ["job lost", new OntapJobLostError("j1", ["fips.enabled: asked true, cluster has false"]), /^Run 'pulumi up' again/],
-  ["not applied", new OntapNotAppliedError("https://c1/api/security", ["x"]), /^Run 'pulumi up' again/],
-  ["job failed", new OntapJobFailedError({ uuid: "j1", code: "196608081" }), undefined],
+  ["not applied", new OntapNotAppliedError("https://c1/api/security", ["x"], { jobUuid: "j1" }), /^Find out why in the cluster's event log before running 'pulumi up' again\.$/],
+  ["lost answer, conversion not sent again", new OntapPatchOutcomeUnknownError(request, new OntapNetworkError(request, "reset"), ["x"]), /^Look at the cluster's jobs and event log .*then run 'pulumi up'/],
+  ["job failed", new OntapJobFailedError({ uuid: "j1", code: "196608081" }), /^Fix what ONTAP reports, then run 'pulumi up' again/],
   ["decode", new OntapDecodeError(request, "ClusterWire", ["uuid: got 1, expected string"]), undefined],
-  ["deadline", new OntapDeadlineError(request, "waiting for an answer", { jobUuid: "j1", budgetSeconds: 60 }), /^jobTimeoutSeconds bounds the whole update.*'pulumi refresh' and 'pulumi up'\.$/],
   ["redirect", new OntapRedirectError(request, 302, "https://***@elsewhere/"), /^Point host \(argument host, config ontap:host or ONTAP_HOST\) at the cluster management address itself/],
   ["too large", new OntapResponseTooLargeError(request, 4 * 1024 * 1024), /^Point host /],
   ["not ours", new Error("boom"), undefined],
@@ -111,6 +116,7 @@ test("a partial update carries the advice that matches its cause", (t) => {
   const timeout = new OntapJobTimeoutError(job);
   const partial = new PartialUpdateError(timeout, "uuid-1", {}, adviceFor(timeout));
   t.regex(partial.message, /State now records the cluster's actual settings\. Raise jobTimeoutSeconds/);
+  t.notRegex(partial.message, /refresh/, "the next up waits for the job itself");
   const failed = new PartialUpdateError(new OntapJobFailedError({ uuid: "j1" }), "uuid-1", {}, undefined);
   t.regex(failed.message, /State now records the cluster's actual settings\. Run 'pulumi up' again to finish\.$/);
 });

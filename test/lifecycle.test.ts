@@ -2,12 +2,25 @@
  * The ONTAP client and the lifecycle against the simulator, over real HTTPS with its CA.
  */
 import test, { ExecutionContext } from "ava";
-import { Simulator, startSimulator, ClusterOptions } from "../simulator";
+import { SimCluster, Simulator, startSimulator, ClusterOptions } from "../simulator";
 import { LifecycleEnv, createResource, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
 import { preflight } from "../provider/lifecycle/preflight";
 import { ClusterSecurityInputs } from "../provider/lifecycle/model";
-import { ClusterIdentityError, IrreversibleConversionError, PartialUpdateError, UnsupportedSettingError } from "../provider/lifecycle/errors";
-import { OntapApiError, OntapJobFailedError, OntapJobLostError, OntapNetworkError } from "../provider/ontap/errors";
+import {
+  ClusterIdentityError,
+  IrreversibleConversionError,
+  PartialUpdateError,
+  SecurityJobInProgressError,
+  UnsupportedSettingError,
+} from "../provider/lifecycle/errors";
+import {
+  OntapApiError,
+  OntapJobFailedError,
+  OntapJobLostError,
+  OntapNetworkError,
+  OntapNotAppliedError,
+  OntapPatchOutcomeUnknownError,
+} from "../provider/ontap/errors";
 import { OntapClient } from "../provider/ontap/client";
 import { parseVersion } from "../provider/ontap/versions";
 
@@ -31,6 +44,22 @@ function envFor(sim: Simulator, logs: string[] = []): LifecycleEnv {
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
     log: (message) => logs.push(message),
     transport: { retryDelayMs: 1 },
+  };
+}
+
+/**
+ * Keeps the next `count` jobs running until the provider has asked the cluster for running jobs,
+ * whatever the machine's load: each is held from its start, and released once a job query was answered.
+ */
+function holdJobsUntilLookedFor(cluster: SimCluster, count: number): void {
+  let left = count;
+  cluster.onJobState = (job) => {
+    if (job.state !== "queued" || left === 0) return;
+    left -= 1;
+    cluster.scenario.stuckJobs = true;
+  };
+  cluster.onAnswered = (entry) => {
+    if (entry.path === "/api/cluster/jobs") cluster.scenario.stuckJobs = false;
   };
 }
 
@@ -62,18 +91,18 @@ test("create on a cluster already as desired sends no PATCH at all", async (t) =
   t.is(sim.clusters[0].patches().length, 0);
   t.deepEqual(
     sim.clusters[0].requests.map((r) => `${r.method} ${r.path}`),
-    ["GET /api/cluster", "GET /api/security"],
+    ["GET /api/cluster", "GET /api/cluster/jobs", "GET /api/security"],
   );
 });
 
-test("a one-field update costs four requests: identity, live settings, PATCH held until the job ends, read-back", async (t) => {
+test("a one-field update costs five requests: identity, running jobs, live settings, PATCH held until the job ends, read-back", async (t) => {
   const sim = await simulator(t);
   const { id } = await createResource(baseline, envFor(sim));
   sim.clusters[0].clearLog();
   await updateResource(id, { ...baseline, fips: { enabled: false } }, envFor(sim));
   t.deepEqual(
     sim.clusters[0].requests.map((r) => `${r.method} ${r.path} ${r.status}`),
-    ["GET /api/cluster 200", "GET /api/security 200", "PATCH /api/security 200", "GET /api/security 200"],
+    ["GET /api/cluster 200", "GET /api/cluster/jobs 200", "GET /api/security 200", "PATCH /api/security 200", "GET /api/security 200"],
   );
   t.deepEqual(sim.clusters[0].patches()[0].body, { fips: { enabled: false } });
 });
@@ -201,14 +230,36 @@ test("dropped connections, 500s and the MetroCluster lock are retried a bounded 
   cluster.scenario.dropConnections = 0;
 });
 
-test("a read-only account gets ONTAP's 403 with a hint about the role", async (t) => {
+test("a 403 on the first PATCH changes nothing and says so: not a partial update, no advice to run up again", async (t) => {
   const sim = await simulator(t);
   const env = envFor(sim);
   const config: Record<string, string> = { "ontap:username": sim.readOnlyUsername, "ontap:password": sim.readOnlyPassword };
   const readOnly = { ...env, config: { get: (key: string) => config[key] ?? env.config?.get(key) } };
-  const error = await t.throwsAsync(createResource(baseline, readOnly), { instanceOf: PartialUpdateError });
-  t.true(error?.cause instanceof OntapApiError);
+  const error = await t.throwsAsync(createResource(baseline, readOnly), { instanceOf: OntapApiError });
+  t.false(error instanceof PartialUpdateError);
   t.regex(error?.message ?? "", /PATCH https:\/\/127\.0\.0\.1:\d+\/api\/security\?return_timeout=\d+ failed with HTTP 403: not authorized for that command \(ONTAP error code 6\)\. The account lacks the role/);
+  t.regex(error?.message ?? "", /Nothing was changed on the cluster\. Give the account that role, or use another \(argument username/);
+  t.notRegex(error?.message ?? "", /pulumi up/);
+});
+
+test("a 400 refusal of the first PATCH changes nothing and says what to fix; after a change was applied it is a partial update", async (t) => {
+  const sim = await simulator(t, { scenario: { jobDurationMs: 30, mixedRelease: true } });
+  const cluster = sim.clusters[0];
+  const refused = await t.throwsAsync(createResource(baseline, envFor(sim)), { instanceOf: OntapApiError });
+  t.false(refused instanceof PartialUpdateError);
+  t.regex(refused?.message ?? "", /5636142.*Nothing was changed on the cluster\. Fix what ONTAP reports\.$/);
+  t.is(cluster.startedJobs.length, 0);
+
+  // The conversion refused synchronously once FIPS and the rest were applied: something changed.
+  cluster.scenario.mixedRelease = false;
+  cluster.scenario.preconditionErrors = "patch";
+  cluster.scenario.dataVolumesPresent = true;
+  const partial = await t.throwsAsync(createResource({ ...baseline, softwareDataEncryption: { conversionEnabled: true } }, envFor(sim)), {
+    instanceOf: PartialUpdateError,
+  });
+  t.regex(partial?.message ?? "", /196608081/);
+  t.notRegex(partial?.message ?? "", /Nothing was changed/);
+  t.deepEqual((partial?.properties as { fips?: unknown }).fips, { enabled: true }, "state records what was applied");
 });
 
 test("wrong credentials say which settings to check, and never show the password", async (t) => {
@@ -280,4 +331,81 @@ test("on ONTAP 9.8 a FIPS change says that each node must be rebooted; from 9.9.
     }
     t.is(logs.some((line) => /reboot each node for the change of fips\.enabled to take effect/.test(line)), reboot, `${version}: ${logs.join(" | ")}`);
   }
+});
+
+test("a security job started by someone else just before the update is waited for, and the plan starts from after it", async (t) => {
+  const sim = await simulator(t, { scenario: { jobDurationMs: 200 } });
+  const cluster = sim.clusters[0];
+  holdJobsUntilLookedFor(cluster, 1);
+  const logs: string[] = [];
+  const admins = cluster.startSecurityJob({ software_data_encryption: { conversion_enabled: true } });
+  const { outs } = await createResource({ ...baseline, softwareDataEncryption: { conversionEnabled: true } }, envFor(sim, logs));
+  t.true(logs.some((line) => line.includes(`job ${admins.uuid} (PATCH /api/security) is `) && line.includes("waiting for it before planning")), logs.join("\n"));
+  t.deepEqual(cluster.conversionJobs().map((job) => job.uuid), [admins.uuid], "exactly one conversion job, the admin's");
+  t.deepEqual(cluster.patchesWhileJobRunning, [], "no PATCH while a security job ran");
+  t.is(cluster.patches().length, 1, "one PATCH, for the settings the admin's job did not change");
+  t.false(cluster.patches().some((p) => JSON.stringify(p.body).includes("conversion_enabled")), "the conversion was not sent again");
+  t.is(outs.softwareDataEncryption?.conversionEnabled, true);
+});
+
+test("a security job that outlives the deadline fails the update with its uuid and state, sending nothing", async (t) => {
+  const sim = await simulator(t, { scenario: { jobDurationMs: 30, stuckJobs: true } });
+  const cluster = sim.clusters[0];
+  const admins = cluster.startSecurityJob({ fips: { enabled: true } });
+  const error = await t.throwsAsync(createResource({ ...baseline, jobTimeoutSeconds: 1 }, envFor(sim)), { instanceOf: SecurityJobInProgressError });
+  t.is(error?.jobUuid, admins.uuid);
+  t.is(error?.state, "running");
+  t.regex(error?.message ?? "", new RegExp(`job ${admins.uuid} \\(PATCH /api/security\\), started before this update, is still running after \\d+ s\\. Nothing was sent\\.`));
+  t.deepEqual(cluster.patches(), []);
+  cluster.scenario.stuckJobs = false;
+});
+
+test("a PATCH whose answer is lost after its job started is not sent again: its job is found and waited for", async (t) => {
+  const sim = await simulator(t, { scenario: { jobDurationMs: 200, patchAnswersLost: 2 } });
+  const cluster = sim.clusters[0];
+  holdJobsUntilLookedFor(cluster, 2);
+  const logs: string[] = [];
+  const { outs } = await createResource({ ...baseline, softwareDataEncryption: { conversionEnabled: true } }, envFor(sim, logs));
+  t.is(cluster.patches().length, 2, "one PATCH for the settings, one for the conversion: none sent twice");
+  t.is(cluster.conversionJobs().length, 1);
+  t.deepEqual(cluster.patchesWhileJobRunning, []);
+  t.is(outs.softwareDataEncryption?.conversionEnabled, true);
+  t.deepEqual(outs.fips, { enabled: true });
+  t.true(logs.some((line) => /no answer to the PATCH .*asking the cluster whether it was applied/.test(line)), logs.join("\n"));
+  t.true(logs.some((line) => line.includes(`job ${cluster.conversionJobs()[0]?.uuid} (PATCH /api/security) is `)), logs.join("\n"));
+});
+
+test("a lost PATCH answer whose job did nothing: the cluster is asked, then only what it still lacks is sent; a conversion never twice", async (t) => {
+  const sim = await simulator(t, { scenario: { jobDurationMs: 200, patchAnswersLost: 1, jobsWithoutEffect: 1 } });
+  const cluster = sim.clusters[0];
+  holdJobsUntilLookedFor(cluster, 1);
+  const { outs } = await createResource(baseline, envFor(sim));
+  t.deepEqual(outs.fips, { enabled: true });
+  t.is(cluster.patches().length, 2, "sent again once the cluster showed the first had no effect");
+  t.deepEqual(cluster.patchesWhileJobRunning, []);
+
+  cluster.scenario.patchAnswersLost = 1;
+  cluster.scenario.jobsWithoutEffect = 1;
+  holdJobsUntilLookedFor(cluster, 1);
+  const error = await t.throwsAsync(createResource({ ...baseline, softwareDataEncryption: { conversionEnabled: true } }, envFor(sim)), {
+    instanceOf: PartialUpdateError,
+  });
+  t.true(error?.cause instanceof OntapPatchOutcomeUnknownError, String(error?.cause));
+  t.regex(error?.message ?? "", /not sent again, so that a conversion never starts twice/);
+  t.is(cluster.conversionJobs().length, 1);
+  t.is((error?.properties as { softwareDataEncryption?: { conversionEnabled?: boolean } }).softwareDataEncryption?.conversionEnabled, false);
+});
+
+test("a job that reports success without effect is an error naming each field asked and found; state records the cluster", async (t) => {
+  const sim = await simulator(t, { scenario: { jobDurationMs: 30, jobsWithoutEffect: 1 } });
+  const cluster = sim.clusters[0];
+  const error = await t.throwsAsync(createResource(baseline, envFor(sim)), { instanceOf: PartialUpdateError });
+  t.true(error?.cause instanceof OntapNotAppliedError);
+  const jobUuid = cluster.startedJobs[0]?.uuid;
+  t.is((error?.cause as OntapNotAppliedError).jobUuid, jobUuid);
+  t.regex(error?.message ?? "", new RegExp(`job ${jobUuid} \\(PATCH .*\\) ended in success, but the cluster does not show the change`));
+  t.regex(error?.message ?? "", /fips\.enabled: asked true, cluster has false/);
+  t.regex(error?.message ?? "", /Find out why in the cluster's event log/);
+  const properties = error?.properties as { fips?: unknown };
+  t.deepEqual(properties.fips, { enabled: false }, "state records what the cluster has, not what was asked");
 });

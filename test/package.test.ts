@@ -26,6 +26,7 @@ test("the package loads by name with ClusterSecurity and every error class", (t)
     "ClusterIdentityError",
     "ConflictingSettingsError",
     "PartialUpdateError",
+    "SecurityJobInProgressError",
     "OntapSecurityError",
     "OntapError",
     "OntapInvalidHostError",
@@ -42,6 +43,7 @@ test("the package loads by name with ClusterSecurity and every error class", (t)
     "OntapRedirectError",
     "OntapResponseTooLargeError",
     "OntapDeadlineError",
+    "OntapPatchOutcomeUnknownError",
   ]) {
     t.is(typeof main[name], "function", name);
   }

@@ -9,10 +9,13 @@ import {
   OntapClientCertificateRefusedError,
   OntapDeadlineError,
   OntapError,
+  OntapJobFailedError,
   OntapJobLostError,
   OntapJobTimeoutError,
   OntapJobUnreachableError,
+  OntapNetworkError,
   OntapNotAppliedError,
+  OntapPatchOutcomeUnknownError,
   OntapRedirectError,
   OntapResponseTooLargeError,
 } from "../ontap/errors";
@@ -23,7 +26,14 @@ function sourcesOf(key: keyof typeof CONNECTION_SOURCES): string {
   return `argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env}`;
 }
 
-/** The advice for an error, or undefined when the message already says all there is to do. */
+/** What the next `pulumi up` does, said wherever running it again can help. */
+const NEXT_UP = "it waits for any security job still running on the cluster, then sends only what the cluster still lacks";
+
+/**
+ * The advice for an error, or undefined when the message already says all there is to do. "Run
+ * `pulumi up` again" is said only where a retry can help: after a fault that may heal (the network,
+ * the cluster's load, a job still running), or once the user has fixed what ONTAP reported.
+ */
 export function adviceFor(error: unknown): string | undefined {
   if ((error instanceof OntapApiError && error.status === 401 && error.authentication === "certificate") || error instanceof OntapClientCertificateRefusedError) {
     return (
@@ -35,25 +45,55 @@ export function adviceFor(error: unknown): string | undefined {
   if (error instanceof OntapApiError && error.status === 401) {
     return `Check the username and password (${sourcesOf("username")}; ${sourcesOf("password")}).`;
   }
+  if (error instanceof OntapApiError && error.status === 403) {
+    return error.authentication === "certificate"
+      ? `Give that account the role, or use a certificate mapped to another (${sourcesOf("clientCertificate")}).`
+      : `Give the account that role, or use another (${sourcesOf("username")}).`;
+  }
   if (error instanceof OntapCertificateError) {
     return `To trust it, set caCertificate (${sourcesOf("caCertificate")}) to the PEM of its CA, or insecure to true to skip verification.`;
   }
   if (error instanceof OntapJobTimeoutError) {
-    return "Raise jobTimeoutSeconds for slow operations, and once the job has ended run 'pulumi refresh' and 'pulumi up' to bring state and cluster together.";
-  }
-  if (error instanceof OntapDeadlineError) {
-    return "jobTimeoutSeconds bounds the whole update, unanswered requests and retries included: raise it for a slow cluster or link, and once the cluster answers run 'pulumi refresh' and 'pulumi up'.";
+    return `Raise jobTimeoutSeconds for slow operations. Run 'pulumi up' again: ${NEXT_UP}.`;
   }
   if (error instanceof OntapRedirectError || error instanceof OntapResponseTooLargeError) {
     return `Point host (${sourcesOf("host")}) at the cluster management address itself, not at a proxy, load balancer or web server.`;
   }
-  if (error instanceof OntapJobUnreachableError) {
-    return "Once the cluster answers again, run 'pulumi refresh' and 'pulumi up'.";
+  if (error instanceof OntapDeadlineError) {
+    return `jobTimeoutSeconds bounds the whole update, unanswered requests and retries included: raise it for a slow cluster or link. Once the cluster answers, run 'pulumi up': ${NEXT_UP}.`;
   }
-  if (error instanceof OntapJobLostError || error instanceof OntapNotAppliedError) {
-    return "Run 'pulumi up' again: it reads the cluster and sends only what it still lacks.";
+  if (error instanceof OntapJobUnreachableError || error instanceof OntapDeadlineError) {
+    return `Once the cluster answers again, run 'pulumi up': ${NEXT_UP}.`;
+  }
+  if (error instanceof OntapPatchOutcomeUnknownError) {
+    return `Look at the cluster's jobs and event log (job show, event log show), then run 'pulumi up': ${NEXT_UP}.`;
+  }
+  if (error instanceof OntapJobLostError) {
+    return `Run 'pulumi up' again: ${NEXT_UP}.`;
+  }
+  if (error instanceof OntapNotAppliedError) {
+    // Sending the same change again may meet the same fate: the cause must be found first.
+    return "Find out why in the cluster's event log before running 'pulumi up' again.";
+  }
+  if (error instanceof OntapJobFailedError) {
+    return `Fix what ONTAP reports, then run 'pulumi up' again: ${NEXT_UP}.`;
+  }
+  if ((error instanceof OntapNetworkError && error.retryable) || (error instanceof OntapApiError && error.retryable)) {
+    return `Once the cluster answers again, run 'pulumi up': ${NEXT_UP}.`;
+  }
+  if (error instanceof OntapApiError && error.status === 400) {
+    return error.target === undefined ? "Fix what ONTAP reports." : `Fix ${error.target} in the program: ONTAP refused its value.`;
   }
   return undefined;
+}
+
+/**
+ * True when a failed change is known to have changed nothing: ONTAP refused the request itself (a 4xx
+ * other than a transient one, with no job) and the settings read afterwards are those read before.
+ */
+export function changedNothing(error: unknown, before: unknown, after: unknown): boolean {
+  const refused = error instanceof OntapApiError && error.status >= 400 && error.status < 500 && !error.retryable && error.jobUuid === undefined;
+  return refused && JSON.stringify(before) === JSON.stringify(after);
 }
 
 /** The error with its advice added, when it is the ONTAP layer's and advice exists; anything else unchanged. */

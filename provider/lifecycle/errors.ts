@@ -76,6 +76,27 @@ export class ClusterIdentityError extends ClusterSecurityError {
 }
 
 /**
+ * A security job (another pipeline's, an admin's, a killed run's) was still queued, running or paused
+ * when the update's deadline came. Nothing was sent: planning from settings about to change would be
+ * planning blind, and a second conversion must never start beside a first.
+ */
+export class SecurityJobInProgressError extends ClusterSecurityError {
+  readonly jobUuid: string;
+  readonly state: string;
+  readonly description: string;
+  constructor(cluster: string, job: { uuid: string; state: string; description: string; waitedSeconds: number }) {
+    super(
+      `cluster ${cluster}: job ${job.uuid} (${job.description}), started before this update, is still ${job.state} after ` +
+        `${job.waitedSeconds} s. Nothing was sent. Once it has ended, run 'pulumi up' again, or raise jobTimeoutSeconds ` +
+        `to wait longer for such jobs.`,
+    );
+    this.jobUuid = job.uuid;
+    this.state = job.state;
+    this.description = job.description;
+  }
+}
+
+/**
  * Something failed after a change may have been made. Carries what the engine needs to record the
  * cluster's actual settings (`id`, `properties`, `reasons`), so that state tells the truth and the
  * next `pulumi up` finishes the work.

@@ -4,13 +4,14 @@
  */
 import { Clock, systemClock } from "../ontap/clock";
 import { escapeControlCharacters } from "../ontap/redact";
-import { ClusterInfo, OntapClient } from "../ontap/client";
+import { ApplyOptions, ClusterInfo, OntapClient } from "../ontap/client";
 import { SecurityWire } from "../ontap/codecs";
+import { OntapError, OntapJobTimeoutError } from "../ontap/errors";
 import { ConnectionOptions, TransportOptions } from "../ontap/transport";
 import { fieldsNeedingReboot } from "../ontap/versions";
-import { adviceFor, withAdvice } from "./advice";
+import { adviceFor, changedNothing, withAdvice } from "./advice";
 import { ConfigSource, resolveConnection } from "./connection";
-import { ClusterIdentityError, PartialUpdateError } from "./errors";
+import { ClusterIdentityError, PartialUpdateError, SecurityJobInProgressError } from "./errors";
 import {
   ClusterSecurityInputs,
   ClusterSecurityOutputs,
@@ -82,26 +83,67 @@ function outputsOf(inputs: ClusterSecurityInputs, security: SecurityWire, cluste
 }
 
 /**
- * Reads the live settings, plans, applies each PATCH and waits for its job, then reads back. Any
- * failure after the first PATCH was sent becomes a `PartialUpdateError` that records what the cluster
- * actually has, so state and cluster agree and the next `up` finishes the work.
+ * Waits for any security job still queued, running or paused on the cluster (one request to find
+ * them), so that the plan starts from what the cluster has once they end: a killed run's conversion,
+ * another pipeline's change, an admin's. A job that outlives the deadline ends the update with nothing
+ * sent.
+ */
+async function settleRunningJobs(client: OntapClient, cluster: ClusterInfo, env: LifecycleEnv, options: ApplyOptions): Promise<void> {
+  const running = await client.findRunningSecurityJobs();
+  for (const job of running) {
+    const since = job.startTime === undefined ? "" : ` since ${job.startTime}`;
+    env.log(`ontap: cluster ${cluster.name}: job ${job.ref.uuid} (${job.description}) is ${job.state}${since}; waiting for it before planning`);
+    let settled;
+    try {
+      [settled] = await client.waitForJobs([job], options);
+    } catch (error) {
+      if (!(error instanceof OntapJobTimeoutError)) throw error;
+      throw new SecurityJobInProgressError(cluster.name, {
+        uuid: job.ref.uuid,
+        state: error.lastState,
+        description: job.description,
+        waitedSeconds: error.waitedSeconds,
+      });
+    }
+    const how = settled?.outcome === "failure" ? `failed: ${settled.error.message}` : settled?.outcome === "lost" ? "is gone (ONTAP keeps finished jobs only a while)" : "ended in success";
+    env.log(`ontap: cluster ${cluster.name}: job ${job.ref.uuid} ${how}; planning from the settings the cluster has now`);
+  }
+}
+
+/**
+ * Waits for security jobs already running, reads the live settings, plans, applies each PATCH and
+ * waits for its job, then checks the settings read back. A failure that may have changed something
+ * becomes a `PartialUpdateError` that records what the cluster actually has, so state and cluster
+ * agree; a refusal that changed nothing leaves as it came, saying so.
  */
 async function converge(client: OntapClient, cluster: ClusterInfo, inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<ClusterSecurityOutputs> {
   const version = cluster.parsedVersion;
-  let security = await client.getSecurity(version);
+  const deadline = client.deadline ?? deadlineOf(inputs, env, "change");
+  const options: ApplyOptions = {
+    deadline,
+    onJobState: progressLogger(cluster, env),
+    onAnswerLost: (cause) =>
+      env.log(`ontap: cluster ${cluster.name}: no answer to the PATCH (${cause.message}); asking the cluster whether it was applied before sending anything again`),
+    onFoundJob: (job) => env.log(`ontap: cluster ${cluster.name}: job ${job.ref.uuid} (${job.description}) is ${job.state}; waiting for it`),
+  };
+  await settleRunningJobs(client, cluster, env, options);
+  const before = await client.getSecurity(version);
+  let security = before;
   const plan = planUpdate(settingsOf(inputs), security, cluster);
   if (plan.patches.length === 0) return outputsOf(inputs, security, cluster);
   env.log(`ontap: cluster ${cluster.name}: changing ${plan.fields.join(", ")}`);
-  const deadline = client.deadline ?? deadlineOf(inputs, env, "change");
   try {
     for (const patch of plan.patches) {
-      security = (await client.applySecurity(version, patch, { deadline, onJobState: progressLogger(cluster, env) })).security;
+      security = (await client.applySecurity(version, patch, options)).security;
     }
   } catch (error) {
     // The deadline may be what ended the update: recording what the cluster has gets a short grace.
     client.setDeadline(env.clock.now() + RECORD_GRACE_MS);
-    const actual = await client.getSecurity(version).catch(() => security);
-    throw new PartialUpdateError(error as Error, cluster.uuid, { ...inputs, ...outputsOf(inputs, actual, cluster) }, adviceFor(error));
+    const actual = await client.getSecurity(version).catch(() => undefined);
+    if (actual !== undefined && changedNothing(error, observedFromWire(before), observedFromWire(actual)) && error instanceof OntapError) {
+      throw error.advise("Nothing was changed on the cluster.");
+    }
+    throw new PartialUpdateError(error as Error, cluster.uuid, { ...inputs, ...outputsOf(inputs, actual ?? security, cluster) }, adviceFor(error));
   }
   const needReboot = fieldsNeedingReboot(version, plan.wireFields);
   if (needReboot.length > 0) {

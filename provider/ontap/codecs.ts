@@ -102,3 +102,7 @@ export const JobWire = t.intersection(
   "JobWire",
 );
 export type JobWire = t.TypeOf<typeof JobWire>;
+
+/** `GET /api/cluster/jobs?…&fields=uuid,state,…`: the jobs matching the filters. */
+export const JobCollection = t.type({ records: t.array(JobWire) }, "JobCollection");
+export type JobCollection = t.TypeOf<typeof JobCollection>;

@@ -25,3 +25,24 @@ export function patchMismatches(patch: SecurityPatch, actual: SecurityWire): str
     return [`${field}: asked ${JSON.stringify(asked)}, cluster has ${found === undefined ? "nothing" : JSON.stringify(found)}`];
   });
 }
+
+/**
+ * The part of a PATCH that the settings `actual` do not show yet, by the same rules as
+ * {@link patchMismatches}: what is left to send after a PATCH whose answer was lost.
+ */
+export function remainingPatch(patch: SecurityPatch, actual: SecurityWire): SecurityPatch {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [group, fields] of Object.entries(patch) as [string, Record<string, unknown> | undefined][]) {
+    for (const [name, value] of Object.entries(fields ?? {})) {
+      if (value === undefined) continue;
+      const single = { [group]: { [name]: value } } as SecurityPatch;
+      if (patchMismatches(single, actual).length > 0) (out[group] ??= {})[name] = value;
+    }
+  }
+  return out as SecurityPatch;
+}
+
+/** True when a PATCH has nothing in it. */
+export function isEmptyPatch(patch: SecurityPatch): boolean {
+  return Object.values(patch).every((fields) => fields === undefined || Object.values(fields as object).every((v) => v === undefined));
+}

@@ -77,7 +77,7 @@ const adviceTable: [string, unknown, RegExp | undefined][] = [
   ["refused connection", new OntapNetworkError(request, new Error("ECONNREFUSED")), /^Once the cluster answers again, run 'pulumi up'/],
   ["job timeout", new OntapJobTimeoutError(job), /^Raise jobTimeoutSeconds for slow operations\. Run 'pulumi up' again: it waits for any security job still running/],
   ["job unreachable", new OntapJobUnreachableError("j1", new OntapNetworkError(request, "reset")), /^Once the cluster answers again, run 'pulumi up': it waits for any security job still running/],
-  ["deadline", new OntapDeadlineError(request, "waiting", { jobUuid: "j1" }), /^Once the cluster answers again, run 'pulumi up'/],
+  ["deadline", new OntapDeadlineError(request, "waiting", { jobUuid: "j1" }), /^jobTimeoutSeconds bounds the whole update.*Once the cluster answers, run 'pulumi up': it waits for any security job/],
   ["job lost", new OntapJobLostError("j1", ["fips.enabled: asked true, cluster has false"]), /^Run 'pulumi up' again/],
   ["not applied", new OntapNotAppliedError("https://c1/api/security", ["x"], { jobUuid: "j1" }), /^Find out why in the cluster's event log before running 'pulumi up' again\.$/],
   ["lost answer, conversion not sent again", new OntapPatchOutcomeUnknownError(request, new OntapNetworkError(request, "reset"), ["x"]), /^Look at the cluster's jobs and event log .*then run 'pulumi up'/],

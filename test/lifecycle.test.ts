@@ -352,7 +352,7 @@ test("a security job that outlives the deadline fails the update with its uuid a
   const sim = await simulator(t, { scenario: { jobDurationMs: 30, stuckJobs: true } });
   const cluster = sim.clusters[0];
   const admins = cluster.startSecurityJob({ fips: { enabled: true } });
-  const error = await t.throwsAsync(createResource({ ...baseline, jobTimeoutSeconds: 1 }, envFor(sim)), { instanceOf: SecurityJobInProgressError });
+  const error = await t.throwsAsync(createResource({ ...baseline, jobTimeoutSeconds: 4 }, envFor(sim)), { instanceOf: SecurityJobInProgressError });
   t.is(error?.jobUuid, admins.uuid);
   t.is(error?.state, "running");
   t.regex(error?.message ?? "", new RegExp(`job ${admins.uuid} \\(PATCH /api/security\\), started before this update, is still running after \\d+ s\\. Nothing was sent\\.`));

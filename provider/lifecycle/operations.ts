@@ -6,7 +6,7 @@ import { Clock, systemClock } from "../ontap/clock";
 import { escapeControlCharacters } from "../ontap/redact";
 import { ApplyOptions, ClusterInfo, OntapClient } from "../ontap/client";
 import { SecurityWire } from "../ontap/codecs";
-import { OntapError, OntapJobTimeoutError } from "../ontap/errors";
+import { OntapDeadlineError, OntapError, OntapJobTimeoutError } from "../ontap/errors";
 import { ConnectionOptions, TransportOptions } from "../ontap/transport";
 import { fieldsNeedingReboot } from "../ontap/versions";
 import { adviceFor, changedNothing, withAdvice } from "./advice";
@@ -93,16 +93,26 @@ async function settleRunningJobs(client: OntapClient, cluster: ClusterInfo, env:
   for (const job of running) {
     const since = job.startTime === undefined ? "" : ` since ${job.startTime}`;
     env.log(`ontap: cluster ${cluster.name}: job ${job.ref.uuid} (${job.description}) is ${job.state}${since}; waiting for it before planning`);
+    const waitFrom = env.clock.now();
+    let lastState = job.state;
     let settled;
     try {
-      [settled] = await client.waitForJobs([job], options);
+      [settled] = await client.waitForJobs([job], {
+        ...options,
+        onJobState: (uuid, state, elapsed) => {
+          lastState = state;
+          options.onJobState?.(uuid, state, elapsed);
+        },
+      });
     } catch (error) {
-      if (!(error instanceof OntapJobTimeoutError)) throw error;
+      // The deadline came between polls (the waiter's error) or during one (the transport's).
+      const timedOut = error instanceof OntapJobTimeoutError || (error instanceof OntapDeadlineError && error.jobUuid === job.ref.uuid);
+      if (!timedOut) throw error;
       throw new SecurityJobInProgressError(cluster.name, {
         uuid: job.ref.uuid,
-        state: error.lastState,
+        state: error instanceof OntapJobTimeoutError ? error.lastState : lastState,
         description: job.description,
-        waitedSeconds: error.waitedSeconds,
+        waitedSeconds: Math.round((env.clock.now() - waitFrom) / 1000),
       });
     }
     const how = settled?.outcome === "failure" ? `failed: ${settled.error.message}` : settled?.outcome === "lost" ? "is gone (ONTAP keeps finished jobs only a while)" : "ended in success";

@@ -140,6 +140,15 @@ async function measure(sim: Simulator, host: ProviderHost, provider: string): Pr
   await on(legacy, "diff", () => host.diff(adopted.id, afterEvery.properties, tls13, every), oneCalls);
   await on(legacy, "update", () => host.update(adopted.id, afterEvery.properties, tls13, every), oneCalls);
   operations.push({ name: "update of one field (tls.protocolVersions)", calls: oneCalls });
+
+  // An admin's security job still running when the update starts: found by the one job query that
+  // every create and update makes, and waited for before planning.
+  const telnetOn = inputsFor(legacy, { ...EVERY_FIELD, tls: (tls13.tls as object), managementProtocols: { rshEnabled: false, telnetEnabled: true } });
+  const busyCalls: Call[] = [];
+  await on(legacy, "check", () => host.check(tls13, telnetOn), busyCalls);
+  legacy.startSecurityJob({ management_protocols: { rsh_enabled: true } }, { durationMs: 300 });
+  await on(legacy, "update", () => host.update(adopted.id, afterEvery.properties, telnetOn, tls13), busyCalls);
+  operations.push({ name: "update while an admin's security job runs (waited for)", calls: busyCalls });
   return operations;
 }
 
@@ -164,7 +173,7 @@ function report(operations: readonly Operation[]): string[] {
   });
   const lines = [
     heading(2, "2. API calls per operation (measured)"),
-    "Engine calls to Pulumi's dynamic-provider host over gRPC, as `pulumi preview`/`up`/`refresh`/`destroy` make them for one resource; requests from the simulator's log. Jobs take 50 ms here, so every PATCH is answered 200 within its return_timeout.",
+    "Engine calls to Pulumi's dynamic-provider host over gRPC, as `pulumi preview`/`up`/`refresh`/`destroy` make them for one resource; requests from the simulator's log. Jobs take 50 ms here, so every PATCH is answered 200 within its return_timeout. Every create and update first asks `GET /api/cluster/jobs` for a security job still running (one request; none in preview) and waits for any it finds.",
     "",
     renderTable(["operation", "engine calls (requests each)", "GET", "PATCH", "requests"], rows),
     "",

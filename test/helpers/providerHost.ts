@@ -115,6 +115,10 @@ export interface ProviderHost {
   read(id: string, props: Props, inputs?: Props, name?: string): Promise<ReadResult>;
   update(id: string, olds: Props, news: Props, oldInputs?: Props, name?: string): Promise<UpdateResult>;
   delete(id: string, props: Props, oldInputs?: Props, name?: string): Promise<void>;
+  /** Kills the host process at once with SIGKILL, as a lost CI runner or node would; `close()` still tidies up. */
+  kill(): void;
+  /** Resolves once the host process has exited. */
+  exited(): Promise<void>;
   /** Closes the client and kills the host; safe to call twice. */
   close(): Promise<void>;
 }
@@ -285,6 +289,12 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
       if (oldInputs !== undefined) request.setOldInputs(toStruct(oldInputs));
       await call("delete", (md, o, cb) => client.delete(request, md, o, cb));
     },
+
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+
+    exited: () => exited,
 
     close() {
       closed ??= (async () => {

@@ -4,6 +4,7 @@
  * would drive it. Whatever the point, the next run must leave the cluster as declared, start exactly one
  * conversion job in all, send no PATCH while a security job runs, and report what the cluster has. The
  * same when someone else (an admin in System Manager) starts a security job just before the update.
+ * Serial: each test starts two provider hosts, and a loaded machine starts them slowly.
  */
 import test, { ExecutionContext } from "ava";
 import { SimCluster, Simulator, asFound, startSimulator } from "../simulator";
@@ -191,7 +192,7 @@ const points: KillPoint[] = [
 ];
 
 for (const point of points) {
-  test(`killed ${describePoint(point)}: the next run ends as declared, with one conversion job`, async (t) => {
+  test.serial(`killed ${describePoint(point)}: the next run ends as declared, with one conversion job`, async (t) => {
     const f = await setup(t);
     const recorded = await killedRun(t, f, point);
     const outputs = await nextRun(t, f, recorded);
@@ -200,7 +201,7 @@ for (const point of points) {
   });
 }
 
-test("a conversion started by someone else just before the update is waited for, and not started again", async (t) => {
+test.serial("a conversion started by someone else just before the update is waited for, and not started again", async (t) => {
   const f = await setup(t);
   const host = await f.host();
   t.deepEqual((await host.check({}, f.inputs)).failures, []);
@@ -212,7 +213,7 @@ test("a conversion started by someone else just before the update is waited for,
   t.deepEqual(f.cluster.conversionJobs().map((job) => job.uuid), [admins.uuid]);
 });
 
-test("killed while waiting for someone else's security job: the next run waits for it too, and ends as declared", async (t) => {
+test.serial("killed while waiting for someone else's security job: the next run waits for it too, and ends as declared", async (t) => {
   const f = await setup(t);
   const host = await f.host();
   t.deepEqual((await host.check({}, f.inputs)).failures, []);

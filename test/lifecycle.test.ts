@@ -120,16 +120,18 @@ test("update converges from the live settings, not from state: a drifted setting
 test("a job that outlives jobTimeoutSeconds fails saying it is still running; the next run finishes", async (t) => {
   const sim = await simulator(t);
   const cluster = sim.clusters[0];
-  cluster.scenario.jobDurationMs = 12_000;
+  cluster.scenario.jobDurationMs = 20_000;
   cluster.scenario.jobPauseMs = 300;
-  const outs = await createResource({ ...baseline, jobTimeoutSeconds: 6 }, envFor(sim)).catch((e: Error) => e);
-  // The 6 s budget covers the whole update: the server holds the PATCH until a second before the
+  const outs = await createResource({ ...baseline, jobTimeoutSeconds: 10 }, envFor(sim)).catch((e: Error) => e);
+  // The 10 s budget covers the whole update: the server holds the PATCH until a second before the
   // deadline, then the waiter polls (through the pause) to the deadline.
   t.true(outs instanceof PartialUpdateError);
   // Either the last poll saw the job going, or a poll was in flight when the time ran out: both name the job.
   t.regex((outs as Error).message, /is still (running|paused|queued) on the cluster|deadline passed .* Job [0-9a-f-]{36} was not cancelled/);
-  const again = await createResource({ ...baseline, jobTimeoutSeconds: 30 }, envFor(sim));
+  // The next run finds the job still running, waits for it, and sends nothing more.
+  const again = await createResource({ ...baseline, jobTimeoutSeconds: 60 }, envFor(sim));
   t.deepEqual(again.outs.fips, { enabled: true });
+  t.is(cluster.startedJobs.length, 1);
 });
 
 test("a conversion refused by its job fails with ONTAP's code, and the other settings are applied first", async (t) => {

@@ -102,7 +102,21 @@ export interface Decoy {
   readonly connections: () => number;
 }
 
-/** Starts a simulator with one or more clusters listening on 127.0.0.1. */
+/**
+ * Starts a simulator with one or more clusters listening on 127.0.0.1, for a user's own tests:
+ *
+ * ```ts
+ * const sim = await startSimulator({
+ *   clusters: [
+ *     { version: "9.16.1", security: { management_protocols: { telnet_enabled: true } } },
+ *     { version: "9.8.0", scenario: { jobDurationMs: 5_000, failNextJobs: { count: 1, code: 52559974, message: "…" } } },
+ *   ],
+ * });
+ * // run `pulumi` (or the Automation API) with ontapEnvironment(sim) in its environment, then:
+ * const patches = sim.clusters[0].patches(); // or .requests: every request, oldest first
+ * await sim.close();
+ * ```
+ */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const clusterOptions = normalizeClusters(opts.clusters);
   const certificate = await simulatorCertificate();

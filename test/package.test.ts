@@ -70,3 +70,10 @@ test("the @pulumi/pulumi peer range admits the tested SDK and every later 3.x re
   t.true(semver.subset(`>=${tested} <4.0.0-0`, range), `${range} admits ${tested} and every later 3.x`);
   t.false(semver.satisfies("4.0.0", range), range);
 });
+
+test("engines admits the Node.js releases CI runs the suite on (the floor and the ceiling), and no release outside them", (t) => {
+  const semver = require("semver") as { satisfies(version: string, range: string): boolean };
+  const range = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+  for (const version of ["20.20.2", "22.12.0", "24.19.0"]) t.true(semver.satisfies(version, range), `${version} in ${range}`);
+  for (const version of ["18.20.0", "20.19.0", "25.0.0"]) t.false(semver.satisfies(version, range), `${version} in ${range}`);
+});

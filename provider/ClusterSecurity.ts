@@ -56,9 +56,15 @@ export interface ManagementProtocolsArgs {
 export interface ClusterSecurityArgs {
   /** Cluster management address: name, IP or `https://name:port`. Falls back to config `ontap:host`, then `ONTAP_HOST`. */
   host?: pulumi.Input<string>;
-  /** Falls back to config `ontap:username`, then `ONTAP_USERNAME`. */
+  /**
+   * Falls back to config `ontap:username`, then `ONTAP_USERNAME`. With a client certificate ONTAP takes
+   * the account from the certificate's common name: leave this out, or make it that name.
+   */
   username?: pulumi.Input<string>;
-  /** Stored only encrypted (a secret). Falls back to config `ontap:password`, then `ONTAP_PASSWORD`. */
+  /**
+   * Stored only encrypted (a secret). Falls back to config `ontap:password`, then `ONTAP_PASSWORD`.
+   * Not together with `clientCertificate`.
+   */
   password?: pulumi.Input<string>;
   /** Skip TLS certificate verification. Default false. Falls back to `ontap:insecure`, then `ONTAP_INSECURE`. */
   insecure?: pulumi.Input<boolean>;

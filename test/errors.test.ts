@@ -12,6 +12,7 @@ import { adviceFor, withAdvice } from "../provider/lifecycle/advice";
 import {
   OntapApiError,
   OntapCertificateError,
+  OntapClientCertificateRefusedError,
   OntapDeadlineError,
   OntapRedirectError,
   OntapResponseTooLargeError,
@@ -65,6 +66,19 @@ test("a refused certificate is its own kind of network error; other failures sta
   t.regex(networkErrorOf(request, certificate).message, /^GET https:\/\/c1\/api\/cluster failed: self-signed .*not trusted\.$/);
 });
 
+test("a TLS alert about the client certificate is the cluster refusing ours, not a certificate of its we refuse", (t) => {
+  for (const code of ["ERR_SSL_TLSV1_ALERT_UNKNOWN_CA", "ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED", "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED"]) {
+    const alert = networkErrorOf(request, Object.assign(new Error(`alert ${code}`), { code }));
+    t.true(alert instanceof OntapClientCertificateRefusedError, code);
+    t.false(alert instanceof OntapCertificateError, code);
+    t.false(alert.retryable, `${code}: the same certificate meets the same refusal`);
+    t.regex(alert.message, /The cluster ended the TLS handshake: it does not accept the client certificate\.$/);
+  }
+  const handshake = Object.assign(new Error("other alert"), { code: "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION" });
+  t.false(networkErrorOf(request, handshake) instanceof OntapCertificateError, "an alert about the protocol is no certificate problem");
+  t.false(networkErrorOf(request, handshake) instanceof OntapClientCertificateRefusedError);
+});
+
 const job = { uuid: "j1", state: "running", waitedSeconds: 30, url: "https://c1/api/cluster/jobs/j1" };
 const adviceTable: [string, unknown, RegExp | undefined][] = [
   ["401", new OntapApiError(request, { status: 401 }), /^Check the username and password \(argument username, config ontap:username or ONTAP_USERNAME; .*ONTAP_PASSWORD\)\.$/],
@@ -73,6 +87,16 @@ const adviceTable: [string, unknown, RegExp | undefined][] = [
   ["404", new OntapApiError(request, { status: 404, code: "3" }), undefined],
   ["500", new OntapApiError(request, { status: 500 }), /^Once the cluster answers again, run 'pulumi up': it waits for any security job still running/],
   ["configuration lock", new OntapApiError(request, { status: 409, code: "2621573" }), /^Once the cluster answers again, run 'pulumi up'/],
+  [
+    "401 to a client certificate",
+    new OntapApiError({ ...request, authentication: "certificate" }, { status: 401 }),
+    /^Check clientCertificate \(argument clientCertificate, config ontap:clientCertificate or ONTAP_CLIENT_CERTIFICATE\): .*-type client-ca.*-authentication-method cert'\.$/,
+  ],
+  [
+    "a handshake ended over the client certificate",
+    new OntapClientCertificateRefusedError(request, new Error("tlsv1 alert unknown ca"), "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA"),
+    /^Check clientCertificate /,
+  ],
   ["untrusted certificate", new OntapCertificateError(request, new Error("unable to verify")), /set caCertificate \(argument caCertificate, config ontap:caCertificate or ONTAP_CA_CERTIFICATE\).*insecure/],
   ["refused connection", new OntapNetworkError(request, new Error("ECONNREFUSED")), /^Once the cluster answers again, run 'pulumi up'/],
   ["job timeout", new OntapJobTimeoutError(job), /^Raise jobTimeoutSeconds for slow operations\. Run 'pulumi up' again: it waits for any security job still running/],

@@ -34,6 +34,7 @@ test("the package loads by name with ClusterSecurity and every error class", (t)
     "OntapApiError",
     "OntapNetworkError",
     "OntapCertificateError",
+    "OntapClientCertificateRefusedError",
     "OntapDecodeError",
     "OntapNotAppliedError",
     "OntapJobFailedError",

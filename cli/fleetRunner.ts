@@ -196,7 +196,7 @@ class Tally {
 }
 
 /** The lines of a CLI failure worth showing: its `error:` lines, else its last lines. */
-export function errorLines(message: string): string {
+function errorLines(message: string): string {
   const lines = message.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== "");
   const errors = lines.filter((line) => /^\s*error:/.test(line) && !/^\s*error: update failed\s*$/.test(line));
   return (errors.length > 0 ? errors : lines.slice(-5)).join("\n");

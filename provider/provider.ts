@@ -25,13 +25,13 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
     },
     async check(olds, news) {
       const failures = validateInputs(olds, news);
-      // The engine prints a failed property's value from the inputs returned here: a host refused for
-      // any reason goes back redacted, so a credential written into it is not printed either.
-      if (failures.length > 0) return { inputs: redactedHostInputs(news), failures: unprintedSecrets(failures) };
+      // The engine prints a failed property's value from the program's own inputs, so failures never
+      // name a property that may hold a credential; the inputs handed back are redacted as well.
+      if (failures.length > 0) return { inputs: redactedHostInputs(news), failures: unprintedSecrets(failures, news) };
       const kind = preflightKind(olds, news as Record<string, unknown>);
       // Inputs equal to the last ones: no request at all (see PreflightKind).
       if (kind === "none") return { inputs: news, failures: [] };
-      return { inputs: news, failures: unprintedSecrets(await preflight(news, env(), kind)) };
+      return { inputs: news, failures: unprintedSecrets(await preflight(news, env(), kind), news) };
     },
     async diff(_id, olds, news) {
       const outcome = diffResource(olds, news);

@@ -67,11 +67,15 @@ const SECRET_ARGUMENTS = new Set(["password", "clientKey"]);
 
 /**
  * Failures as the engine may print them. It prints `property <p> value <v> has a problem`, taking `v`
- * from the program's inputs in clear even when it is a secret; a failure with no property prints only
- * the reason. So a failure on a secret argument goes without its property: its reason names it.
+ * from the program's inputs in clear even when it is a secret (whatever inputs check returns); a
+ * failure with no property prints only the reason. So a failure on a secret argument, or on a `host`
+ * that may carry a credential (any `@`), goes without its property: its reason names the argument.
  */
-export function unprintedSecrets(failures: InputFailure[]): InputFailure[] {
-  return failures.map((failure) => (SECRET_ARGUMENTS.has(failure.property) ? { property: "", reason: failure.reason } : failure));
+export function unprintedSecrets(failures: InputFailure[], news: unknown): InputFailure[] {
+  const host = isRecord(news) ? news.host : undefined;
+  const hostMayCarryCredential = typeof host === "string" && host.includes("@");
+  const unprinted = (property: string) => SECRET_ARGUMENTS.has(property) || (property === "host" && hostMayCarryCredential);
+  return failures.map((failure) => (unprinted(failure.property) ? { property: "", reason: failure.reason } : failure));
 }
 
 const JOB_TIMEOUT_RANGE = { min: 1, max: 7 * 24 * 3600 };

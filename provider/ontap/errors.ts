@@ -116,6 +116,15 @@ export class OntapApiError extends OntapError {
   get retryable(): boolean {
     return this.code === CONFIG_LOCKED_CODE || this.status >= 500 || this.status === 429;
   }
+
+  /**
+   * True when the answer itself says the request was turned away before any work (too many requests,
+   * unavailable, ONTAP's configuration lock). Other server faults (500, 502, 504) may come after a
+   * mutation was carried out, so they do not say whether a job started.
+   */
+  get refusedBeforeWork(): boolean {
+    return this.code === CONFIG_LOCKED_CODE || this.status === 429 || this.status === 503;
+  }
 }
 
 /** MetroCluster configuration-baseline lock: "temporarily locked", worth retrying. */

@@ -73,10 +73,10 @@ export interface OntapRequest {
   /** Seconds the server was asked to hold the request (`return_timeout`): extends the client timeout. */
   readonly holdSeconds?: number;
   /**
-   * Whether the request is sent again after a network failure (no answer, connection reset, body cut).
-   * Default true. A mutation whose answer was lost may have been carried out: its caller can set false
-   * and find out from the cluster instead. Answers that say nothing was done (429, 5xx, lock) are
-   * retried either way.
+   * Whether the request is sent again after a failure that leaves its outcome unknown: no answer, a
+   * connection reset, a body cut, or a server fault (500, 502, 504). Default true. A mutation whose
+   * answer was lost may have been carried out: its caller can set false and find out from the cluster
+   * instead. Answers that say nothing was done (429, 503, ONTAP's configuration lock) are retried either way.
    */
   readonly resendAfterNetworkError?: boolean;
 }
@@ -345,13 +345,16 @@ export class OntapTransport {
 
 /**
  * Whether a failed request is worth sending again: network failures that may heal (not a certificate
- * the client will never trust; a mutation only if its caller allows it) and answers that say nothing
- * was done yet (429, 5xx, ONTAP's configuration lock). Every other 4xx, a redirect, a too-large answer
- * and the deadline end the operation.
+ * the client will never trust; a mutation only if its caller allows it), server faults (for a
+ * mutation, again only if its caller allows it: a 500 may follow work done) and answers that say
+ * nothing was done yet (429, 503, ONTAP's configuration lock). Every other 4xx, a redirect, a
+ * too-large answer and the deadline end the operation.
  */
 export function shouldRetry(error: OntapError, request: Pick<OntapRequest, "method" | "resendAfterNetworkError">): boolean {
   if (error instanceof OntapNetworkError) return error.retryable && (request.method === "GET" || request.resendAfterNetworkError !== false);
-  if (error instanceof OntapApiError) return error.retryable;
+  if (error instanceof OntapApiError) {
+    return error.retryable && (request.method === "GET" || request.resendAfterNetworkError !== false || error.refusedBeforeWork);
+  }
   return false;
 }
 

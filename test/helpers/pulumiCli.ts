@@ -66,6 +66,8 @@ export class PulumiProject {
   readonly dir: string;
   readonly stack: string;
   readonly #env: NodeJS.ProcessEnv;
+  /** Process groups of the CLI runs started, ended by close(). */
+  readonly #groups = new Set<number>();
 
   constructor(cliDir: string, options: ProjectOptions = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), "pulumi-ontap-project-"));
@@ -107,7 +109,11 @@ export class PulumiProject {
         cwd: this.dir,
         env: this.#env,
         stdio: ["pipe", "pipe", "pipe"],
+        // Its own process group: a CLI killed outright leaves its language host and provider behind,
+        // re-parented but still in this group, and close() ends them with it.
+        detached: true,
       });
+      if (child.pid !== undefined) this.#groups.add(child.pid);
       let stdout = "";
       let stderr = "";
       let output = "";
@@ -158,6 +164,14 @@ export class PulumiProject {
 
   /** Removes the project folder, its backend and PULUMI_HOME. */
   close(): void {
+    for (const group of this.#groups) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // the group has already ended
+      }
+    }
+    this.#groups.clear();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -11,6 +11,7 @@ import { stringify } from "yaml";
 import type { Simulator } from "../../simulator";
 import type { FleetSummary } from "../../cli/fleetReport";
 import { REPO_ROOT } from "./pulumiCli";
+import { descendantsOf } from "../../bench/processTree";
 
 /** The package's command as built. */
 export const FLEET_MAIN = path.join(REPO_ROOT, "build", "cli", "main.js");
@@ -143,10 +144,15 @@ export class FleetProject {
 /** Kills a process and everything in its group (a pipeline's job killed outright). */
 export function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // already gone
+  // Pulumi starts its language host and provider plugins in process groups of their own: a kill of
+  // the runner's group alone leaves them running, so the whole tree is taken first and ended too.
+  const tree = descendantsOf(child.pid);
+  for (const pid of [-child.pid, ...tree]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
   }
 }
 

@@ -54,7 +54,7 @@ const notes: [string, SecuritySettings, RuleContext, string[]][] = [
   ["FIPS turned on with TLS managed: the TLS line says it all", { fips: { enabled: true }, ...tls("TLSv1.2") }, on("9.16.1", fipsOff), []],
   ["FIPS already on", { fips: { enabled: true } }, on("9.16.1", fipsOn), []],
   ["FIPS turned on on 9.8: nodes need a reboot", { fips: { enabled: true } }, on("9.8.0", { fips: { enabled: false } }), [
-    "ONTAP 9.8.0 needs each node rebooted before the change of FIPS mode takes effect",
+    "ONTAP 9.8.0 needs each node rebooted before the change of fips.enabled takes effect",
   ]],
   ["FIPS turned off on 9.9.1: no reboot", { fips: { enabled: false } }, on("9.9.1", fipsOn), []],
 ];

@@ -8,7 +8,7 @@
  * resource: these lines go to the provider's console, which the CLI shows under the stack. So every
  * line carries the cluster's name.
  */
-import { TLS_VERSIONS, expandTlsVersions, isImplicitSuite, sortTlsVersions } from "../ontap/securityFields";
+import { TLS_VERSIONS, expandTlsVersions, fieldRow, isImplicitSuite, sortTlsVersions } from "../ontap/securityFields";
 import { UNKNOWN, containsUnknown } from "./unknown";
 import { CONNECTION_KEYS, ConnectionInputs, ObservedSecurity, SecuritySettings } from "./model";
 import { SettingRow, differingSettings, managedSettings, valueIn } from "./settings";
@@ -57,8 +57,9 @@ function showProtocols(value: unknown, asked: boolean): string {
 function show(row: SettingRow, value: unknown, asked: boolean): string {
   if (value === undefined) return NOT_REPORTED;
   if (containsUnknown(value)) return NOT_KNOWN;
-  if (row.wire === "tls.protocol_versions") return showProtocols(value, asked);
-  if (row.wire === "tls.cipher_suites" && isStringList(value)) return `{${value.length} suite${value.length === 1 ? "" : "s"}}`;
+  const kind = fieldRow(row.wire).kind;
+  if (kind === "tls-versions") return showProtocols(value, asked);
+  if (kind === "cipher-suites" && isStringList(value)) return `{${value.length} suite${value.length === 1 ? "" : "s"}}`;
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
@@ -73,11 +74,11 @@ function suiteChange(found: unknown, desired: unknown): string {
   return parts.length > 0 ? `: ${parts.join("; ")}` : "";
 }
 
-/** `fips.enabled: false → true`, with what a reviewer must know about the value. */
+/** `group.setting: false → true`, with what a reviewer must know about the value. */
 export function describeChange(comparison: SettingComparison): string {
   const { row, found, desired } = comparison;
   let line = `${row.setting}: ${show(row, found, false)} → ${show(row, desired, true)}`;
-  if (row.wire === "tls.cipher_suites" && !containsUnknown(desired)) line += suiteChange(found, desired);
+  if (fieldRow(row.wire).kind === "cipher-suites" && !containsUnknown(desired)) line += suiteChange(found, desired);
   if (row.oneWay !== undefined && desired === true) line += ` (one-way: ${row.oneWay})`;
   if (row.oneWay !== undefined && desired === false && found === true) line += ` (refused: ${row.oneWay}; the update stops before any change)`;
   return line;

@@ -186,7 +186,7 @@ function semanticFailures(inputs: ClusterSecurityInputs): InputFailure[] {
     const rules = row.rules as (value: unknown, setting: (path: string) => unknown) => string[];
     failures.push(...rules(value, setting).map((reason) => ({ property: row.group, reason })));
   }
-  // Rules across settings that the program alone decides (FIPS asked on, with a version it refuses);
+  // Rules across settings that the program alone decides (a switch asked on, with a value it refuses);
   // preview adds the ones that need the cluster's release and settings.
   failures.push(...applyRules(inputs).violations.map(({ property, reason }) => ({ property, reason })));
   return failures;

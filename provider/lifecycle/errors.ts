@@ -49,8 +49,8 @@ export class IrreversibleConversionError extends ClusterSecurityError {
 }
 
 /**
- * The program asks for settings that cannot hold together on this cluster, given what it has now (a TLS
- * version FIPS mode refuses, say). Found before any PATCH, so nothing was changed.
+ * The program asks for settings that cannot hold together on this cluster, given what it has now (a value
+ * another setting refuses, say). Found before any PATCH, so nothing was changed.
  */
 export class ConflictingSettingsError extends ClusterSecurityError {
   /** One reason per conflict, each naming the settings involved. */

@@ -1,7 +1,7 @@
 /**
  * The program's settings, one row each: the camelCase path a program writes (its first part is the
- * group), the wire field it maps to, and what only this side knows: that a setting is one-way, the
- * rules a value must follow beyond its type, how a reported value reads in outputs. A row whose wire
+ * group), the wire field it maps to, and what only this side knows: the rules a value must follow
+ * beyond its type, how a reported value reads in outputs. A row whose wire
  * field PATCH may set is a managed setting; the others are outputs only.
  *
  * Everything else is derived: the inputs' codec (`check.ts`), the resource's shapes and groups
@@ -15,8 +15,6 @@ import { UNKNOWN, containsUnknown } from "./unknown";
 /** One program setting. */
 export interface SettingSpec {
   readonly wire: SecurityField;
-  /** Why it can never go from true back to false, when that is so; no one may try. */
-  readonly oneWay?: string;
   /** Failures of a known value beyond its type; `setting` reads another setting of the same program. */
   readonly rules?: (value: never, setting: (path: string) => unknown) => string[];
   /** How a reported value reads in outputs, when not as ONTAP sent it. */
@@ -30,10 +28,7 @@ const integerCode = (code: number | string): number | string => (typeof code ===
 export const SETTINGS = {
   "fips.enabled": { wire: "fips.enabled" },
   "softwareDataEncryption.disabledByDefault": { wire: "software_data_encryption.disabled_by_default" },
-  "softwareDataEncryption.conversionEnabled": {
-    wire: "software_data_encryption.conversion_enabled",
-    oneWay: "converting a cluster to software data encryption cannot be undone",
-  },
+  "softwareDataEncryption.conversionEnabled": { wire: "software_data_encryption.conversion_enabled" },
   "softwareDataEncryption.encryptionState": { wire: "software_data_encryption.encryption_state" },
   "tls.protocolVersions": { wire: "tls.protocol_versions", rules: tlsVersionRules },
   "tls.cipherSuites": { wire: "tls.cipher_suites", rules: cipherSuiteRules },
@@ -60,7 +55,7 @@ function tlsVersionRules(versions: string[]): string[] {
         `at or above the lowest one listed (${lowestTlsVersion(versions)}); list them all, or raise the lowest`,
     );
   }
-  // What FIPS mode refuses depends on another setting, the release and the cluster: rules.ts.
+  // What another setting, the release or the cluster refuses: rules.ts.
   return failures;
 }
 
@@ -91,13 +86,16 @@ export interface SettingRow extends SettingSpec {
   readonly managed: boolean;
   /** The release whose `/api/security` has it. */
   readonly since: string;
+  /** Why it can never go from true back to false, when that is so (from the wire table); no one may try. */
+  readonly oneWay?: string;
 }
 
 /** Every row, in the table's order. */
 export const ROWS: readonly SettingRow[] = (Object.keys(SETTINGS) as SettingPath[]).map((setting) => {
   const spec: SettingSpec = SETTINGS[setting];
   const [group, key] = splitField(setting as never);
-  return { ...spec, setting, group, key, managed: fieldRow(spec.wire).writable, since: SECURITY_FIELDS[spec.wire].since };
+  const field = fieldRow(spec.wire);
+  return { ...spec, setting, group, key, managed: field.writable, since: SECURITY_FIELDS[spec.wire].since, ...(field.oneWay === undefined ? {} : { oneWay: field.oneWay }) };
 });
 
 /** The rows a program may set. */

@@ -17,7 +17,8 @@ import {
   OntapUnsupportedReleaseError,
 } from "./errors";
 import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobs";
-import { isEmptyPatch, patchMismatches, remainingPatch } from "./semantics";
+import { isEmptyPatch, patchMismatches, remainingPatch, wireValue } from "./semantics";
+import { ONE_WAY_FIELDS } from "./securityFields";
 import { ConnectionOptions, OntapResponse, OntapTransport, TransportOptions } from "./transport";
 import { OntapVersion, SECURITY_GET_SINCE, SECURITY_PATCH_SINCE, atLeast, formatVersion, readableFields } from "./versions";
 
@@ -133,7 +134,7 @@ export class OntapClient {
     const security = decodeOrThrow(SecurityWire, response.request, response.body);
     // A 200 without any field asked for is not "no settings": something other than ONTAP answered,
     // or it ignored `fields=`. Believing it would plan PATCHes against settings never seen.
-    if (!fields.some((field) => valueAt(security, field) !== undefined)) {
+    if (!fields.some((field) => wireValue(security, field) !== undefined)) {
       throw new OntapDecodeError(response.request, "SecurityWire", [`(body): none of the fields asked for (${fields.join(", ")}) is in the answer`]);
     }
     return security;
@@ -279,7 +280,7 @@ export class OntapClient {
     const remaining = remainingPatch(patch, security);
     if (isEmptyPatch(remaining)) return { kind: "done", result: { security, jobUuid } };
     const context = { method: "PATCH", url: this.#transport.urlOf("/api/security") };
-    if (remaining.software_data_encryption?.conversion_enabled === true) {
+    if (ONE_WAY_FIELDS.some((field) => wireValue(remaining, field) === true)) {
       throw new OntapPatchOutcomeUnknownError(context, cause, patchMismatches(remaining, security));
     }
     const untilDeadline = options.deadline - this.#clock.now();
@@ -297,16 +298,6 @@ export class OntapClient {
       ...(onJobState ? { onState: (state: string, elapsed: number) => onJobState(ref.uuid, state, elapsed) } : {}),
     });
   }
-}
-
-/** The value at a dotted path (`fips.enabled`) of a decoded body. */
-function valueAt(body: unknown, path: string): unknown {
-  let current = body;
-  for (const key of path.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 /**

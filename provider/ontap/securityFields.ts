@@ -62,6 +62,19 @@ function sameSuites(asked: readonly string[], found: readonly string[]): boolean
 
 const strings = t.array(t.string, "string[]");
 
+/**
+ * How a field's values compare, when not by strict equality. Each kind is one rule of ONTAP's:
+ * - `tls-versions`: ONTAP enables every version at or above the lowest one listed, so two lists mean the
+ *   same when their lowest versions are equal;
+ * - `cipher-suites`: a set; ONTAP may reorder it and adds the TLS 1.3 suites on its own.
+ */
+export type ValueKind = "tls-versions" | "cipher-suites";
+
+const KIND_MATCHES: Record<ValueKind, (asked: readonly string[], found: readonly string[]) => boolean> = {
+  "tls-versions": sameLowestVersion,
+  "cipher-suites": sameSuites,
+};
+
 /** One wire field. */
 export interface FieldRow<C extends t.Mixed = t.Mixed> {
   /** The first release whose `/api/security` has it (asking `fields=` for it earlier is a 400). */
@@ -69,10 +82,12 @@ export interface FieldRow<C extends t.Mixed = t.Mixed> {
   readonly codec: C;
   /** PATCH may set it (from 9.8, when `/api/security` took PATCH at all). */
   readonly writable: boolean;
-  /** Does the cluster's value satisfy the asked one? Strict equality when absent. */
-  readonly matches?: (asked: t.TypeOf<C>, found: t.TypeOf<C>) => boolean;
+  /** How the cluster's value satisfies the asked one; strict equality when absent. */
+  readonly kind?: ValueKind;
   /** Releases before this one apply a change only after each node is rebooted. */
   readonly rebootBefore?: string;
+  /** Why `true` can never be set back to `false`, when that is so: nothing may try, or send `true` twice blindly. */
+  readonly oneWay?: string;
 }
 
 /** Every field of `/api/security` this package reads or writes. */
@@ -84,11 +99,16 @@ export const SECURITY_FIELDS = {
   // Switches to validated crypto modules; until 9.9.1 each node must then be rebooted.
   "fips.enabled": { since: "9.8.0", codec: t.boolean, writable: true, rebootBefore: "9.9.1" },
   // `true` starts converting metadata volumes and non-NAE aggregates to encrypted: one-way.
-  "software_data_encryption.conversion_enabled": { since: "9.8.0", codec: t.boolean, writable: true },
+  "software_data_encryption.conversion_enabled": {
+    since: "9.8.0",
+    codec: t.boolean,
+    writable: true,
+    oneWay: "converting a cluster to software data encryption cannot be undone",
+  },
   "software_data_encryption.disabled_by_default": { since: "9.8.0", codec: t.boolean, writable: true },
   "software_data_encryption.encryption_state": { since: "9.16.1", codec: t.string, writable: false },
-  "tls.protocol_versions": { since: "9.10.1", codec: strings, writable: true, matches: sameLowestVersion },
-  "tls.cipher_suites": { since: "9.10.1", codec: strings, writable: true, matches: sameSuites },
+  "tls.protocol_versions": { since: "9.10.1", codec: strings, writable: true, kind: "tls-versions" },
+  "tls.cipher_suites": { since: "9.10.1", codec: strings, writable: true, kind: "cipher-suites" },
   "management_protocols.rsh_enabled": { since: "9.10.1", codec: t.boolean, writable: true },
   "management_protocols.telnet_enabled": { since: "9.10.1", codec: t.boolean, writable: true },
 } as const satisfies Record<string, FieldRow>;
@@ -103,6 +123,59 @@ export type FieldValue<F extends SecurityField> = t.TypeOf<(typeof SECURITY_FIEL
 /** Every field, in the table's order. */
 export const FIELD_NAMES = Object.keys(SECURITY_FIELDS) as SecurityField[];
 
+/** One value a list field may not hold while a switch is on, and how sure this package is of it. */
+export interface RefusedValue {
+  readonly value: string;
+  /** ONTAP's error code when documented; undefined when the refusal is inferred. */
+  readonly code?: string;
+  /** The release from which it applies, when not every release. */
+  readonly since?: string;
+}
+
+/**
+ * Values of an ordered list field that ONTAP refuses while a boolean field is true, whether the PATCH
+ * sets that field or the cluster already has it; and turning the switch on turns those values off.
+ */
+export interface ExclusionRule {
+  /** The boolean field whose `true` refuses the values. */
+  readonly switch: SecurityField;
+  /** The switch's name in messages: `FIPS` (on, off, mode). */
+  readonly name: string;
+  /** The list field whose values are refused. */
+  readonly list: SecurityField;
+  /** What one value of the list is, in messages. */
+  readonly unit: string;
+  /** The list's possible values, lowest first. */
+  readonly order: readonly string[];
+  readonly refused: readonly RefusedValue[];
+}
+
+/**
+ * What the ONTAP documentation says, and what is inferred here:
+ * - documented: with FIPS on, ONTAP refuses SSLv3 (error 52428817) and TLSv1 (52428824);
+ * - documented: enabling FIPS leaves only TLSv1.2 and TLSv1.3 from ONTAP 9.11.1, and TLSv1.1 and
+ *   TLSv1.2 before; disabling FIPS does not re-enable the versions it turned off;
+ * - inferred: TLSv1.1 cannot stay on with FIPS from 9.11.1. No error code is documented for asking it,
+ *   so whether ONTAP refuses the PATCH or accepts it and drops TLSv1.1 is unconfirmed; either way the
+ *   cluster could not end as asked, so it is refused like the documented ones. Before 9.11.1, TLSv1.1
+ *   with FIPS is allowed.
+ * @see https://docs.netapp.com/us-en/ontap-restapi/ontap/patch-security.html
+ */
+export const EXCLUSION_RULES: readonly ExclusionRule[] = [
+  {
+    switch: "fips.enabled",
+    name: "FIPS",
+    list: "tls.protocol_versions",
+    unit: "version",
+    order: TLS_VERSIONS,
+    refused: [
+      { value: "SSLv3", code: "52428817" },
+      { value: "TLSv1", code: "52428824" },
+      { value: "TLSv1.1", since: "9.11.1" },
+    ],
+  },
+];
+
 /** A field's row, typed loosely for code that handles every field alike. */
 export function fieldRow(field: SecurityField): FieldRow {
   return SECURITY_FIELDS[field] as FieldRow;
@@ -110,9 +183,15 @@ export function fieldRow(field: SecurityField): FieldRow {
 
 /** Does the cluster's value satisfy the asked one, by the field's own rule? */
 export function fieldMatches(field: SecurityField, asked: unknown, found: unknown): boolean {
-  const matches = fieldRow(field).matches as ((a: unknown, b: unknown) => boolean) | undefined;
-  return matches === undefined ? asked === found : matches(asked, found);
+  const kind = fieldRow(field).kind;
+  if (kind === undefined) return asked === found;
+  return isStrings(asked) && isStrings(found) && KIND_MATCHES[kind](asked, found);
 }
+
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
+
+/** The fields whose `true` is one-way. */
+export const ONE_WAY_FIELDS: readonly SecurityField[] = FIELD_NAMES.filter((field) => fieldRow(field).oneWay !== undefined);
 
 /** `tls.protocol_versions` → `["tls", "protocol_versions"]`. */
 export function splitField(field: SecurityField): [string, string] {

@@ -1,8 +1,10 @@
 /**
  * The fields of `/api/security`, one row each: ONTAP's dotted name, the release that has it, its JSON
- * type, whether PATCH may set it, and how an asked value compares with what the cluster then reports.
- * The wire codecs, the `fields=` of every GET, the version gates and the read-back judgement are all
- * derived from this table (`codecs.ts`, `versions.ts`, `semantics.ts`); nothing else names a field.
+ * type, whether PATCH may set it, how an asked value compares with what the cluster then reports,
+ * whether it is one-way or needs a reboot; and, beside the table, ONTAP's rules between two fields.
+ * The wire codecs, the `fields=` of every GET, the version gates, the read-back judgement, the guard
+ * that never sends a one-way change twice and the program's cross-setting rules are all derived from
+ * these; apart from the program's table of settings, nothing else names a field.
  * @see https://docs.netapp.com/us-en/ontap-restapi/ontap/get-security.html
  * @see ../../docs/ontap-api.md
  */

@@ -4,7 +4,7 @@
  * `new ClusterSecurity(...)` serializes, one engine call after another.
  */
 import { RequestLogEntry, SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { ProviderHost, Props, serializedProviderText, startProviderHost } from "../test/helpers/providerHost";
+import { ProviderHost, Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
 import { heading, renderTable } from "./table";
 
 /** The requests one engine call caused. */

@@ -9,8 +9,8 @@ import type { IncomingMessage, ServerResponse } from "http";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { PulumiProject, REPO_ROOT, findPulumiCli } from "../test/helpers/pulumiCli";
-import { TreePeak, TreeSampler, pulumiRole } from "./processTree";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
+import { TreePeak, TreeSampler, pulumiRole } from "../harness/processTree";
 import { formatBytes, formatMs, heading, renderTable } from "./table";
 
 

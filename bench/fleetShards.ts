@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, readdirSync, statSync, watch } from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { Simulator, asFound, startSimulator } from "../simulator";
-import { FleetProject, shard } from "../test/helpers/fleetProject";
-import { Postgres, startPostgres } from "../test/helpers/postgres";
-import { findPulumiCli } from "../test/helpers/pulumiCli";
-import { TreeSampler, pulumiRole } from "./processTree";
+import { FleetProject, shard } from "../harness/fleetProject";
+import { Postgres, startPostgres } from "../harness/postgres";
+import { findPulumiCli } from "../harness/pulumiCli";
+import { TreeSampler, pulumiRole } from "../harness/processTree";
 import { formatBytes, formatMs, heading, renderTable } from "./table";
 
 /** Short jobs: the shards measure the tool and the backend, not ONTAP. */

@@ -6,8 +6,8 @@
 import { spawn } from "child_process";
 import { performance } from "perf_hooks";
 import { startSimulator } from "../simulator";
-import { Props, serializedProviderText, startProviderHost } from "../test/helpers/providerHost";
-import { commandOf, descendantsOf, memoryOf } from "./processTree";
+import { Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
+import { commandOf, descendantsOf, memoryOf } from "../harness/processTree";
 import { formatBytes, formatSpread, heading, renderTable } from "./table";
 
 const SETTINGS: Props = {

@@ -4,7 +4,7 @@
  * shows the outputs and the cluster's settings, and stops everything.
  */
 import { asFound, startSimulator } from "../simulator";
-import { PulumiProject, findPulumiCli } from "../test/helpers/pulumiCli";
+import { PulumiProject, findPulumiCli } from "../harness/pulumiCli";
 
 function banner(text: string): void {
   console.log(`\n=== ${text}\n`);

@@ -5,7 +5,7 @@
 import test, { ExecutionContext } from "ava";
 import { ClusterOptions, Simulator, asFound, startSimulator } from "../simulator";
 import * as path from "path";
-import { PulumiProject, REPO_ROOT, findPulumiCli } from "./helpers/pulumiCli";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";

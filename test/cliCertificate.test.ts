@@ -7,7 +7,7 @@
 import test, { ExecutionContext } from "ava";
 import * as path from "path";
 import { ClientCertificate, ClusterOptions, Simulator, asFound, startSimulator } from "../simulator";
-import { PulumiProject, REPO_ROOT, findPulumiCli } from "./helpers/pulumiCli";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
 
 const cli = findPulumiCli();
 

@@ -6,8 +6,8 @@
  */
 import test, { ExecutionContext } from "ava";
 import { SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { commandOf, descendantsOf } from "../bench/processTree";
-import { PulumiProject, findPulumiCli } from "./helpers/pulumiCli";
+import { commandOf, descendantsOf } from "../harness/processTree";
+import { PulumiProject, findPulumiCli } from "../harness/pulumiCli";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";

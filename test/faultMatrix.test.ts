@@ -14,7 +14,7 @@
 import test, { ExecutionContext } from "ava";
 import { SimCluster, Simulator, startSimulator } from "../simulator";
 import type { ClusterOptions } from "../simulator";
-import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "./helpers/providerHost";
+import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
 
 type Operation = "create" | "update" | "check" | "read";
 

@@ -5,9 +5,9 @@
  */
 import test, { ExecutionContext } from "ava";
 import { SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { FleetProject, FleetRun, StackPlan, killGroup, shard } from "./helpers/fleetProject";
-import { Postgres, findPostgres, startPostgres } from "./helpers/postgres";
-import { findPulumiCli } from "./helpers/pulumiCli";
+import { FleetProject, FleetRun, StackPlan, killGroup, shard } from "../harness/fleetProject";
+import { Postgres, findPostgres, startPostgres } from "../harness/postgres";
+import { findPulumiCli } from "../harness/pulumiCli";
 
 const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
 let postgres: Postgres | undefined;

@@ -17,7 +17,7 @@ import type * as LanguagePbModule from "@pulumi/pulumi/proto/language_pb";
 import type * as EmptyPbModule from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 
-import { REPO_ROOT, findPulumiCli } from "./helpers/pulumiCli";
+import { REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromPulumi = <T>(request: string): T => require(require.resolve(request, { paths: [pulumiDir] })) as T;

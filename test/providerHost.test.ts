@@ -8,7 +8,7 @@ import test, { ExecutionContext } from "ava";
 import * as path from "path";
 import { SimCluster, Simulator, startSimulator } from "../simulator";
 import type { ClientCertificate, ClusterOptions } from "../simulator";
-import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "./helpers/providerHost";
+import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
 
 /** Jobs finish in a few milliseconds: the file stays fast. */
 const FAST_JOBS = { jobDurationMs: 10 };

@@ -11,7 +11,7 @@ import { request as httpsRequest } from "https";
 import { tmpdir } from "os";
 import * as path from "path";
 
-import { REPO_ROOT, findPulumiCli } from "./helpers/pulumiCli";
+import { REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";

@@ -2,7 +2,8 @@
  * Memory of processes as Linux reports it in /proc: one process's resident set (VmRSS) and high-water
  * mark (VmHWM), and a sampler that follows a whole process tree. `/usr/bin/time -v` would give only the
  * largest single process of a tree; the Pulumi CLI runs four (CLI, language host, program, provider
- * host), and what a CI runner must have is their sum.
+ * host), and what a CI runner must have is their sum. The benchmarks measure with it; the kill tests
+ * and the fleet harness use it to find (and end) what a killed CLI left running.
  */
 import { readFileSync, readdirSync } from "fs";
 

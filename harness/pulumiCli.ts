@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+/** Compiled to build/harness/: the repository is two levels up. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const CLI_SCRIPT = path.join(REPO_ROOT, "scripts", "pulumi-cli.sh");
 
 /** Where the CLI is, or why it is not. */

@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import type { Simulator } from "../../simulator";
-import type { FleetSummary } from "../../cli/fleetReport";
+import type { Simulator } from "../simulator";
+import type { FleetSummary } from "../cli/fleetReport";
 import { REPO_ROOT } from "./pulumiCli";
-import { descendantsOf } from "../../bench/processTree";
+import { descendantsOf } from "./processTree";
 
 /** The package's command as built. */
 export const FLEET_MAIN = path.join(REPO_ROOT, "build", "cli", "main.js");

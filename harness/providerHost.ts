@@ -3,7 +3,8 @@
  * the engine does: one host process per test, started in the example program's folder (so that the
  * serialized shim's `require("pulumi-ontap-security/provider")` resolves through
  * `examples/node_modules`), `Configure` with stack config, then Check/Diff/Create/Read/Update/Delete
- * with protobuf messages built here and answers turned back into plain JS.
+ * with protobuf messages built here and answers turned back into plain JS. The provider-host tests
+ * and the benchmarks of API calls and provider cost drive the provider through it.
  */
 import { ChildProcessByStdio, execFile, spawn } from "child_process";
 import * as fs from "fs";
@@ -404,8 +405,8 @@ async function serializeInThisProcess(args: Props): Promise<string> {
     "dev",
     false,
   );
-  const pkg = require("pulumi-ontap-security") as typeof import("../../provider");
-  new pkg.ClusterSecurity("probe", args as import("../../provider").ClusterSecurityArgs);
+  const pkg = require("pulumi-ontap-security") as typeof import("../provider");
+  new pkg.ClusterSecurity("probe", args as import("../provider").ClusterSecurityArgs);
   const inputs = await registered;
   if (typeof inputs.__provider !== "string") throw new Error(`__provider is not text: ${JSON.stringify(inputs.__provider)}`);
   return inputs.__provider;

@@ -57,6 +57,8 @@ export interface ProjectOptions {
   readonly stack?: string;
   /** Environment added to the CLI's (and so the provider's). `ONTAP_*` from the caller are dropped. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Told `pulumi <args> → <exit code>` after each command (a test's log). */
+  readonly log?: (line: string) => void;
 }
 
 /**
@@ -69,11 +71,14 @@ export class PulumiProject {
   readonly #env: NodeJS.ProcessEnv;
   /** Process groups of the CLI runs started, ended by close(). */
   readonly #groups = new Set<number>();
+  readonly #log: ((line: string) => void) | undefined;
+  readonly #transcript: string[] = [];
 
   constructor(cliDir: string, options: ProjectOptions = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), "pulumi-ontap-project-"));
     mkdirSync(path.join(this.dir, "backend"));
     this.stack = options.stack ?? "dev";
+    this.#log = options.log;
     const programDir = options.programDir ?? path.join(REPO_ROOT, "examples");
     writeFileSync(
       path.join(this.dir, "Pulumi.yaml"),
@@ -132,6 +137,8 @@ export class PulumiProject {
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
+        this.#transcript.push(output);
+        this.#log?.(`pulumi ${args.join(" ")} → ${code ?? -1}`);
         resolve({ code: code ?? -1, stdout, stderr, output });
       });
       child.stdin.end(options.input ?? "");
@@ -161,6 +168,14 @@ export class PulumiProject {
   /** Stack outputs as JSON. */
   async outputs(): Promise<Record<string, unknown>> {
     return JSON.parse((await this.ok(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
+  }
+
+  /**
+   * Everything every command of this project printed so far (stdout and stderr, commands in the order
+   * they ended), where a credential must never appear.
+   */
+  transcript(): string {
+    return this.#transcript.join("\n");
   }
 
   /** Removes the project folder, its backend and PULUMI_HOME. */

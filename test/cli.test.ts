@@ -25,30 +25,17 @@ const legacy: ClusterOptions = {
 
 interface Fixture {
   sim: Simulator;
+  /** Keeps everything the CLI printed in this test, to search for leaked credentials. */
   project: PulumiProject;
-  /** Everything the CLI printed in this test, to search for leaked credentials. */
-  transcript: string[];
-  run(args: string[]): Promise<{ code: number; output: string }>;
 }
 
 async function fixture(t: ExecutionContext, cluster: ClusterOptions, config: Record<string, string> = {}): Promise<Fixture> {
   const sim = await startSimulator({ clusters: [cluster] });
   t.teardown(() => sim.close());
-  const project = new PulumiProject(cliDir(), { env: { ONTAP_CA_CERTIFICATE: sim.caCertificate } });
+  const project = new PulumiProject(cliDir(), { env: { ONTAP_CA_CERTIFICATE: sim.caCertificate }, log: (line) => t.log(line) });
   t.teardown(() => project.close());
-  const transcript: string[] = [];
   await project.init({ "ontap:host": sim.clusters[0].host, "ontap:username": sim.username, ...config }, { "ontap:password": sim.password });
-  return {
-    sim,
-    project,
-    transcript,
-    async run(args) {
-      const result = await project.run(args);
-      transcript.push(result.output);
-      t.log(`pulumi ${args.join(" ")} → ${result.code}`);
-      return result;
-    },
-  };
+  return { sim, project };
 }
 
 function assertNoPassword(t: ExecutionContext, f: Fixture, text: string, where: string): void {
@@ -66,12 +53,12 @@ if (!cli.ok) {
     const f = await fixture(t, legacy);
     const cluster = f.sim.clusters[0];
 
-    const preview = await f.run(["preview"]);
+    const preview = await f.project.run(["preview"]);
     t.is(preview.code, 0, preview.output);
     t.regex(preview.output, /\+\s+pulumi-nodejs:dynamic\/ontap:ClusterSecurity\s+cluster-security\s+create/);
     t.is(cluster.patches().length, 0, "preview changes nothing");
 
-    const up = await f.run(["up", "--yes", "--skip-preview"]);
+    const up = await f.project.run(["up", "--yes", "--skip-preview"]);
     t.is(up.code, 0, up.output);
     t.deepEqual(cluster.security.fips, { enabled: true });
     t.deepEqual(cluster.security.management_protocols, { rsh_enabled: false, telnet_enabled: false });
@@ -82,42 +69,42 @@ if (!cli.ok) {
     t.deepEqual(outputs.fips, { enabled: true });
     t.is((outputs.cluster as { uuid: string }).uuid, cluster.uuid);
 
-    const again = await f.run(["preview", "--expect-no-changes"]);
+    const again = await f.project.run(["preview", "--expect-no-changes"]);
     t.is(again.code, 0, again.output);
 
     cluster.security.management_protocols = { rsh_enabled: false, telnet_enabled: true };
-    const refresh = await f.run(["refresh", "--yes"]);
+    const refresh = await f.project.run(["refresh", "--yes"]);
     t.is(refresh.code, 0, refresh.output);
     const exported = await f.project.ok(["stack", "export"]);
     t.regex(exported.stdout, /"telnetEnabled": true/, "state now records the drift");
-    const drifted = await f.run(["preview"]);
+    const drifted = await f.project.run(["preview"]);
     t.regex(drifted.output, /~\s+pulumi-nodejs:dynamic\/ontap:ClusterSecurity\s+cluster-security\s+update/);
-    const restore = await f.run(["up", "--yes", "--skip-preview"]);
+    const restore = await f.project.run(["up", "--yes", "--skip-preview"]);
     t.is(restore.code, 0, restore.output);
     t.deepEqual(cluster.security.management_protocols, { rsh_enabled: false, telnet_enabled: false });
 
     const before = JSON.stringify(cluster.security);
     cluster.clearLog();
-    const destroy = await f.run(["destroy", "--yes", "--skip-preview"]);
+    const destroy = await f.project.run(["destroy", "--yes", "--skip-preview"]);
     t.is(destroy.code, 0, destroy.output);
     t.is(JSON.stringify(cluster.security), before, "destroy leaves the settings as they were");
     t.is(cluster.patches().length, 0);
 
     assertNoPassword(t, f, exported.stdout, "pulumi stack export");
-    assertNoPassword(t, f, f.transcript.join("\n"), "the CLI's output");
+    assertNoPassword(t, f, f.project.transcript(), "the CLI's output");
   });
 
   test.serial("flipping conversionEnabled from true to false fails in preview with the one-way message, sending nothing", async (t) => {
     const f = await fixture(t, legacy);
     const cluster = f.sim.clusters[0];
-    t.is((await f.run(["up", "--yes", "--skip-preview"])).code, 0);
+    t.is((await f.project.run(["up", "--yes", "--skip-preview"])).code, 0);
     await f.project.setConfig("convertToSoftwareEncryption", "false");
     cluster.clearLog();
-    const preview = await f.run(["preview"]);
+    const preview = await f.project.run(["preview"]);
     t.not(preview.code, 0);
     t.regex(preview.output, /converting a cluster to software data encryption cannot be undone/);
     t.deepEqual(cluster.requests, [], "nothing at all was sent to the cluster");
-    const up = await f.run(["up", "--yes"]);
+    const up = await f.project.run(["up", "--yes"]);
     t.not(up.code, 0);
     t.is(cluster.patches().length, 0);
     t.is(cluster.security.software_data_encryption?.conversion_enabled, true);
@@ -126,7 +113,7 @@ if (!cli.ok) {
   test.serial("a refused conversion fails up with ONTAP's code; refresh and up then leave state and cluster in agreement", async (t) => {
     const f = await fixture(t, { ...legacy, scenario: { jobDurationMs: 300, dataVolumesPresent: true } });
     const cluster = f.sim.clusters[0];
-    const up = await f.run(["up", "--yes", "--skip-preview"]);
+    const up = await f.project.run(["up", "--yes", "--skip-preview"]);
     t.not(up.code, 0);
     t.regex(up.output, /196608081/);
     t.deepEqual(cluster.security.fips, { enabled: true }, "the settings before the conversion were applied");
@@ -139,11 +126,11 @@ if (!cli.ok) {
     t.is(resource?.outputs.softwareDataEncryption.conversionEnabled, false);
 
     cluster.scenario.dataVolumesPresent = false;
-    t.is((await f.run(["refresh", "--yes"])).code, 0);
-    const retry = await f.run(["up", "--yes", "--skip-preview"]);
+    t.is((await f.project.run(["refresh", "--yes"])).code, 0);
+    const retry = await f.project.run(["up", "--yes", "--skip-preview"]);
     t.is(retry.code, 0, retry.output);
     t.is(cluster.security.software_data_encryption?.conversion_enabled, true);
-    t.is((await f.run(["preview", "--expect-no-changes"])).code, 0);
+    t.is((await f.project.run(["preview", "--expect-no-changes"])).code, 0);
   });
 
   test.serial("a pipeline cancelled during up (SIGINT) lets the running update finish: state and cluster agree", async (t) => {
@@ -160,7 +147,6 @@ if (!cli.ok) {
         child.on("close", () => clearInterval(timer));
       },
     });
-    f.transcript.push(up.output);
     t.true(signalled, "the CLI was interrupted while the job ran");
     t.regex(up.output, /cancel/i);
     const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as {
@@ -174,9 +160,9 @@ if (!cli.ok) {
       telnetEnabled: cluster.security.management_protocols?.telnet_enabled,
     });
     t.is(resource?.outputs.softwareDataEncryption.conversionEnabled, cluster.security.software_data_encryption?.conversion_enabled);
-    t.is((await f.run(["up", "--yes", "--skip-preview"])).code, 0);
-    t.is((await f.run(["preview", "--expect-no-changes"])).code, 0);
-    assertNoPassword(t, f, f.transcript.join("\n"), "the CLI's output");
+    t.is((await f.project.run(["up", "--yes", "--skip-preview"])).code, 0);
+    t.is((await f.project.run(["preview", "--expect-no-changes"])).code, 0);
+    assertNoPassword(t, f, f.project.transcript(), "the CLI's output");
   });
 
   test.serial("a pipeline terminated outright (second SIGTERM) mid-job: the next up finishes the work without repeating it", async (t) => {
@@ -193,21 +179,20 @@ if (!cli.ok) {
         child.on("close", () => clearInterval(timer));
       },
     });
-    f.transcript.push(up.output);
     t.not(up.code, 0);
     t.regex(up.output, /terminating/);
     t.is(cluster.patches().length, 1, "the conversion PATCH was never sent");
     // The first job runs on to its end on the cluster, whatever became of the CLI.
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     t.deepEqual(cluster.security.fips, { enabled: true });
-    const retry = await f.run(["up", "--yes", "--skip-preview"]);
+    const retry = await f.project.run(["up", "--yes", "--skip-preview"]);
     t.is(retry.code, 0, retry.output);
     t.deepEqual(
       cluster.patches().slice(1).map((p) => p.body),
       [{ software_data_encryption: { conversion_enabled: true } }],
       "the retry sends only what the cluster still lacks",
     );
-    t.is((await f.run(["preview", "--expect-no-changes"])).code, 0);
+    t.is((await f.project.run(["preview", "--expect-no-changes"])).code, 0);
   });
 
   test.serial("a password given as a plain argument stays encrypted in state through a failed update, a retry and a refresh", async (t) => {
@@ -220,19 +205,17 @@ if (!cli.ok) {
     });
     t.teardown(() => project.close());
     await project.init({ labHost: cluster.host, labUsername: sim.username });
-    const outputs: string[] = [];
     const failed = await project.run(["up", "--yes", "--skip-preview"]);
-    outputs.push(failed.output);
     t.not(failed.code, 0);
     t.regex(failed.output, /196608081/);
     const afterFailure = (await project.ok(["stack", "export"])).stdout;
     t.regex(afterFailure, /"conversionEnabled": false/, "the partial failure was recorded");
     cluster.scenario.dataVolumesPresent = false;
-    outputs.push((await project.ok(["up", "--yes", "--skip-preview"])).output);
-    outputs.push((await project.ok(["refresh", "--yes"])).output);
+    await project.ok(["up", "--yes", "--skip-preview"]);
+    await project.ok(["refresh", "--yes"]);
     const afterRefresh = (await project.ok(["stack", "export"])).stdout;
     t.is(cluster.security.software_data_encryption?.conversion_enabled, true);
-    for (const [where, text] of [["state after the failure", afterFailure], ["state after refresh", afterRefresh], ["the CLI's output", outputs.join("\n")]]) {
+    for (const [where, text] of [["state after the failure", afterFailure], ["state after refresh", afterRefresh], ["the CLI's output", project.transcript()]]) {
       t.false(text.includes(sim.password), `the password appears in plaintext in ${where}`);
     }
     t.regex(afterRefresh, /"password": \{\s*"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/, "state holds it encrypted");
@@ -240,10 +223,10 @@ if (!cli.ok) {
 
   test.serial("a cluster too old for a setting fails preview, naming the setting and the release, before any PATCH", async (t) => {
     const f = await fixture(t, { version: "9.8.0" });
-    const preview = await f.run(["preview"]);
+    const preview = await f.project.run(["preview"]);
     t.not(preview.code, 0);
     t.regex(preview.output, /runs ONTAP 9\.8\.0, which does not have tls\.protocolVersions \(needs ONTAP 9\.10\.1 or later\)/);
-    const up = await f.run(["up", "--yes"]);
+    const up = await f.project.run(["up", "--yes"]);
     t.not(up.code, 0);
     t.is(f.sim.clusters[0].patches().length, 0);
   });

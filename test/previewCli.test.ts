@@ -20,9 +20,8 @@ const baseline = {
 
 interface Fixture {
   sim: Simulator;
+  /** Keeps everything the CLI printed in this test, to search for leaked credentials. */
   project: PulumiProject;
-  transcript: string[];
-  run(args: string[]): Promise<{ code: number; output: string }>;
   settings(value: unknown): Promise<void>;
 }
 
@@ -30,24 +29,16 @@ async function fixture(t: ExecutionContext, clusters: ClusterOptions[], settings
   if (!cli.ok) throw new Error(cli.reason);
   const sim = await startSimulator({ clusters });
   t.teardown(() => sim.close());
-  const project = new PulumiProject(cli.dir, { programDir: PROGRAM, env: { ONTAP_CA_CERTIFICATE: sim.caCertificate } });
+  const project = new PulumiProject(cli.dir, { programDir: PROGRAM, env: { ONTAP_CA_CERTIFICATE: sim.caCertificate }, log: (line) => t.log(line) });
   t.teardown(() => project.close());
   const inventory = sim.clusters.map((cluster) => ({ name: cluster.name, host: cluster.host }));
   await project.init(
     { "ontap:username": sim.username, clusters: JSON.stringify(inventory), settings: JSON.stringify(settings) },
     { "ontap:password": sim.password },
   );
-  const transcript: string[] = [];
   return {
     sim,
     project,
-    transcript,
-    async run(args) {
-      const result = await project.run(args);
-      transcript.push(result.output);
-      t.log(`pulumi ${args.join(" ")} → ${result.code}`);
-      return result;
-    },
     async settings(value) {
       await project.setConfig("settings", JSON.stringify(value));
     },
@@ -75,7 +66,7 @@ if (!cli.ok) {
       ],
       baseline,
     );
-    const preview = await f.run(["preview"]);
+    const preview = await f.project.run(["preview"]);
     t.is(preview.code, 0, preview.output);
     const lines = ontapLines(preview.output);
     for (const expected of [
@@ -94,20 +85,20 @@ if (!cli.ok) {
     for (const cluster of f.sim.clusters) {
       t.deepEqual(cluster.requests.map((r) => `${r.method} ${r.path}`), ["GET /api/cluster", "GET /api/security"], `${cluster.name}: two reads, nothing else`);
     }
-    t.false(f.transcript.join("\n").includes(f.sim.password));
+    t.false(f.project.transcript().includes(f.sim.password));
   });
 
   test.serial("preview of a changed program and of a drift found by refresh show found → desired from the last known state, naming the cluster", async (t) => {
     const f = await fixture(t, [{ name: "paris-a", security: asFound(), scenario: { jobDurationMs: 200 } }], baseline);
     const cluster = f.sim.clusters[0];
-    t.is((await f.run(["up", "--yes", "--skip-preview"])).code, 0);
+    t.is((await f.project.run(["up", "--yes", "--skip-preview"])).code, 0);
 
     // The program changes: TLS 1.3 only, cipher suites now managed (in another order
     // than the cluster lists them: a set, so only what goes is shown).
     const suites = [...(cluster.security.tls?.cipher_suites ?? [])].filter((suite) => !suite.startsWith("TLS_RSA_")).reverse();
     await f.settings({ ...baseline, tls: { protocolVersions: ["TLSv1.3"], cipherSuites: suites } });
     cluster.clearLog();
-    const update = await f.run(["preview"]);
+    const update = await f.project.run(["preview"]);
     t.is(update.code, 0, update.output);
     t.regex(update.output, /~\s+pulumi-nodejs:dynamic\/ontap:ClusterSecurity\s+paris-a\s+update/);
     const lines = ontapLines(update.output);
@@ -127,9 +118,9 @@ if (!cli.ok) {
     // Back to the applied program; then someone turns telnet on behind Pulumi's back.
     await f.settings(baseline);
     cluster.security.management_protocols = { rsh_enabled: false, telnet_enabled: true };
-    t.is((await f.run(["refresh", "--yes"])).code, 0);
+    t.is((await f.project.run(["refresh", "--yes"])).code, 0);
     cluster.clearLog();
-    const drift = await f.run(["preview"]);
+    const drift = await f.project.run(["preview"]);
     t.is(drift.code, 0, drift.output);
     t.regex(drift.output, /~\s+pulumi-nodejs:dynamic\/ontap:ClusterSecurity\s+paris-a\s+update/);
     const driftLines = ontapLines(drift.output);
@@ -141,7 +132,7 @@ if (!cli.ok) {
       t.true(driftLines.includes(expected), `preview shows ${expected}\n${drift.output}`);
     }
     t.deepEqual(cluster.requests, [], "the program is as last applied: the preview of the drift sends nothing");
-    t.false(f.transcript.join("\n").includes(f.sim.password));
+    t.false(f.project.transcript().includes(f.sim.password));
   });
 
   test.serial("preview fails on TLSv1 asked of a cluster that already has FIPS on (ONTAP would answer 52428824), sending nothing that changes", async (t) => {
@@ -150,7 +141,7 @@ if (!cli.ok) {
       [{ name: "paris-a", security: { ...asFound(), fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.3", "TLSv1.2"] } } }],
       { tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] } },
     );
-    const preview = await f.run(["preview"]);
+    const preview = await f.project.run(["preview"]);
     t.not(preview.code, 0);
     t.regex(preview.output, /property tls value .*has a problem: cluster paris-a: tls\.protocolVersions has TLSv1 and TLSv1\.1, which ONTAP does not allow while FIPS is on \(TLSv1: error 52428824;/);
     t.is(f.sim.clusters[0].patches().length, 0);
@@ -160,10 +151,10 @@ if (!cli.ok) {
     const hardened = { fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.3", "TLSv1.2"] }, management_protocols: { rsh_enabled: false, telnet_enabled: false } };
     const clusters = Array.from({ length: 100 }, (_, i) => ({ name: `site-${String(i + 1).padStart(3, "0")}`, security: hardened }));
     const f = await fixture(t, clusters, baseline);
-    const up = await f.run(["up", "--yes", "--skip-preview"]);
+    const up = await f.project.run(["up", "--yes", "--skip-preview"]);
     t.is(up.code, 0, up.output);
     for (const cluster of f.sim.clusters) cluster.clearLog();
-    const preview = await f.run(["preview", "--expect-no-changes"]);
+    const preview = await f.project.run(["preview", "--expect-no-changes"]);
     t.is(preview.code, 0, preview.output);
     t.regex(preview.output, /101 unchanged/);
     const requests = f.sim.clusters.reduce((sum, cluster) => sum + cluster.requests.length, 0);

@@ -10,7 +10,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import type { Simulator } from "../simulator";
 import type { FleetSummary } from "../cli/fleetReport";
-import { REPO_ROOT } from "./pulumiCli";
+import { REPO_ROOT, offlineCliEnv } from "./pulumiCli";
 import { descendantsOf } from "./processTree";
 
 /** The package's command as built. */
@@ -60,18 +60,11 @@ export class FleetProject {
       path.join(this.dir, "Pulumi.yaml"),
       ["name: ontap-fleet", "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${path.relative(this.dir, PROGRAM_DIR)}/`, ""].join("\n"),
     );
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ONTAP_") && !key.startsWith("PULUMI_")));
     this.#env = {
-      ...inherited,
-      PULUMI_HOME: path.join(this.dir, "home"),
-      PULUMI_CONFIG_PASSPHRASE: "pulumi-ontap-security-test-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_SKIP_CONFIRMATIONS: "true",
+      ...offlineCliEnv(path.join(this.dir, "home")),
       ONTAP_USERNAME: sim.username,
       ONTAP_PASSWORD: sim.password,
       ONTAP_CA_CERTIFICATE: sim.caCertificate,
-      NO_COLOR: "1",
       ...options.env,
     };
   }

@@ -16,10 +16,8 @@ import type * as ProviderGrpcModule from "@pulumi/pulumi/proto/provider_grpc_pb"
 import type * as ProviderPbModule from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPbModule from "@pulumi/pulumi/proto/status_pb";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
+import { fromPulumi } from "./pulumiModules";
 
-/** Everything is loaded from where `@pulumi/pulumi` loads it, so message classes and gRPC are the host's own. */
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const fromPulumi = <T>(request: string): T => require(require.resolve(request, { paths: [pulumiDir] })) as T;
 const grpc = fromPulumi<typeof GrpcModule>("@grpc/grpc-js");
 const providerGrpc = fromPulumi<typeof ProviderGrpcModule>("@pulumi/pulumi/proto/provider_grpc_pb");
 const providerPb = fromPulumi<typeof ProviderPbModule>("@pulumi/pulumi/proto/provider_pb");

@@ -32,6 +32,24 @@ export function findPulumiCli(): CliLookup {
   return lookup;
 }
 
+/**
+ * The environment of a CLI run that needs no account and no network: this process's, less `ONTAP_*`
+ * and `PULUMI_*` (the caller's own cluster, backend or token must not reach a throwaway project),
+ * plus its own PULUMI_HOME, a passphrase for secrets, and no update check, plugin download, prompt or colour.
+ */
+export function offlineCliEnv(home: string): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ONTAP_") && !key.startsWith("PULUMI_")));
+  return {
+    ...inherited,
+    PULUMI_HOME: home,
+    PULUMI_CONFIG_PASSPHRASE: "pulumi-ontap-security-test-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+    NO_COLOR: "1",
+  };
+}
+
 /** The result of one CLI command. */
 export interface CliResult {
   readonly code: number;
@@ -93,17 +111,10 @@ export class PulumiProject {
         "",
       ].join("\n"),
     );
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("ONTAP_") && !key.startsWith("PULUMI_")));
     this.#env = {
-      ...inherited,
+      ...offlineCliEnv(path.join(this.dir, "home")),
       PATH: `${cliDir}${path.delimiter}${process.env.PATH ?? ""}`,
       PULUMI_BACKEND_URL: `file://${path.join(this.dir, "backend")}`,
-      PULUMI_HOME: path.join(this.dir, "home"),
-      PULUMI_CONFIG_PASSPHRASE: "pulumi-ontap-security-test-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_SKIP_CONFIRMATIONS: "true",
-      NO_COLOR: "1",
       ...options.env,
     };
   }

@@ -18,9 +18,8 @@ import type * as EmptyPbModule from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 
 import { REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
+import { fromPulumi } from "../harness/pulumiModules";
 
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const fromPulumi = <T>(request: string): T => require(require.resolve(request, { paths: [pulumiDir] })) as T;
 const grpc = fromPulumi<typeof GrpcModule>("@grpc/grpc-js");
 const languageGrpc = fromPulumi<typeof LanguageGrpcModule>("@pulumi/pulumi/proto/language_grpc_pb");
 const languagePb = fromPulumi<typeof LanguagePbModule>("@pulumi/pulumi/proto/language_pb");

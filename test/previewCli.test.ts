@@ -52,6 +52,13 @@ const ontapLines = (output: string): string[] =>
     .map((line) => line.trim())
     .filter((line) => line.startsWith("ontap: "));
 
+/** Asserts that the CLI printed each of `expected` as one of the provider's lines; returns those lines. */
+function assertShows(t: ExecutionContext, output: string, expected: readonly string[]): string[] {
+  const lines = ontapLines(output);
+  for (const line of expected) t.true(lines.includes(line), `preview shows ${line}\n${output}`);
+  return lines;
+}
+
 if (!cli.ok) {
   test(`the Pulumi CLI is available for the preview tests (${cli.reason})`, (t) => {
     t.fail(`No Pulumi CLI: ${cli.reason}. test/cli.test.ts says how to waive the end-to-end tests outside CI.`);
@@ -68,8 +75,7 @@ if (!cli.ok) {
     );
     const preview = await f.project.run(["preview"]);
     t.is(preview.code, 0, preview.output);
-    const lines = ontapLines(preview.output);
-    for (const expected of [
+    const lines = assertShows(t, preview.output, [
       "ontap: cluster paris-a: create (adopts the cluster's settings): 4 of 4 managed settings change; found = read from the cluster now",
       "ontap: cluster paris-a: fips.enabled: false → true",
       "ontap: cluster paris-a: tls.protocolVersions: [TLSv1, TLSv1.1, TLSv1.2, TLSv1.3] → [TLSv1.2, TLSv1.3]",
@@ -78,9 +84,7 @@ if (!cli.ok) {
       "ontap: cluster lyon-b: create (adopts the cluster's settings): 2 of 4 managed settings change; found = read from the cluster now",
       "ontap: cluster lyon-b: fips.enabled: false → true",
       "ontap: cluster lyon-b: already as desired: managementProtocols.rshEnabled, managementProtocols.telnetEnabled",
-    ]) {
-      t.true(lines.includes(expected), `preview shows ${expected}\n${preview.output}`);
-    }
+    ]);
     t.false(lines.some((line) => line.startsWith("ontap: cluster lyon-b: managementProtocols")), "what is already so is not shown as a change");
     for (const cluster of f.sim.clusters) {
       t.deepEqual(cluster.requests.map((r) => `${r.method} ${r.path}`), ["GET /api/cluster", "GET /api/security"], `${cluster.name}: two reads, nothing else`);
@@ -101,14 +105,11 @@ if (!cli.ok) {
     const update = await f.project.run(["preview"]);
     t.is(update.code, 0, update.output);
     t.regex(update.output, /~\s+pulumi-nodejs:dynamic\/ontap:ClusterSecurity\s+paris-a\s+update/);
-    const lines = ontapLines(update.output);
-    for (const expected of [
+    const lines = assertShows(t, update.output, [
       "ontap: cluster paris-a: update: 2 of 5 managed settings change; found = last known state (last up or refresh)",
       "ontap: cluster paris-a: tls.protocolVersions: [TLSv1.2, TLSv1.3] → [TLSv1.3]",
       "ontap: cluster paris-a: already as desired: fips.enabled, managementProtocols.rshEnabled, managementProtocols.telnetEnabled",
-    ]) {
-      t.true(lines.includes(expected), `preview shows ${expected}\n${update.output}`);
-    }
+    ]);
     t.true(
       lines.some((line) => /^ontap: cluster paris-a: tls\.cipherSuites: \{\d+ suites\} → \{\d+ suites\}: removes TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_256_GCM_SHA384$/.test(line)),
       update.output,
@@ -123,14 +124,11 @@ if (!cli.ok) {
     const drift = await f.project.run(["preview"]);
     t.is(drift.code, 0, drift.output);
     t.regex(drift.output, /~\s+pulumi-nodejs:dynamic\/ontap:ClusterSecurity\s+paris-a\s+update/);
-    const driftLines = ontapLines(drift.output);
-    for (const expected of [
+    assertShows(t, drift.output, [
       "ontap: cluster paris-a: update: 1 of 4 managed settings changes; found = last known state (last up or refresh)",
       "ontap: cluster paris-a: managementProtocols.telnetEnabled: true → false",
       "ontap: cluster paris-a: already as desired: fips.enabled, tls.protocolVersions, managementProtocols.rshEnabled",
-    ]) {
-      t.true(driftLines.includes(expected), `preview shows ${expected}\n${drift.output}`);
-    }
+    ]);
     t.deepEqual(cluster.requests, [], "the program is as last applied: the preview of the drift sends nothing");
     t.false(f.project.transcript().includes(f.sim.password));
   });

@@ -6,11 +6,11 @@
 // Without python3 / venv / PyPI these tests FAIL with the reason; they never skip.
 
 import test, { ExecutionContext } from "ava";
-import { spawn } from "child_process";
 import { mkdtemp, readFile, rm, writeFile } from "fs/promises";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 
+import { runProgram } from "../harness/run";
 import { ClusterOptions, SimCluster, startSimulator } from "../simulator";
 
 /** Compiled to build/test/, run from there: the repository is two levels up. */
@@ -18,37 +18,10 @@ const REPO = resolve(__dirname, "..", "..");
 const SETUP_SCRIPT = join(REPO, "scripts", "python-client.sh");
 const CHECK_SCRIPT = join(REPO, "test", "python", "check_simulator.py");
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** Runs a command, capturing stdout and stderr together; kills it after `timeoutMs`. Never rejects. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    const timer = setTimeout(() => {
-      output += `\n[killed after ${timeoutMs} ms]`;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      done({ code: null, output: `${output}\n${error.message}` });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, output });
-    });
-  });
-}
-
 /** The venv's python, or the reason there is none. Made once per test run; the first run installs from PyPI. */
 let pythonPromise: Promise<{ python?: string; why?: string }> | undefined;
 function netappPython(): Promise<{ python?: string; why?: string }> {
-  pythonPromise ??= run("bash", [SETUP_SCRIPT], process.env, 10 * 60_000).then(({ code, output }) => {
+  pythonPromise ??= runProgram("bash", [SETUP_SCRIPT], { timeoutMs: 10 * 60_000 }).then(({ code, output }) => {
     const lines = output.trim().split("\n");
     const python = lines.at(-1)?.trim();
     if (code === 0 && python) return { python };
@@ -134,7 +107,7 @@ async function judge(t: ExecutionContext, profile: Profile): Promise<void> {
     env = { ...base, ONTAP_CLIENT_CERT_PATH: join(dir, "client.pem"), ONTAP_CLIENT_KEY_PATH: join(dir, "client.key") };
   }
   const started = Date.now();
-  const result = await run(python, args, env, 3 * 60_000);
+  const result = await runProgram(python, args, { env, timeoutMs: 3 * 60_000 });
   const log = cluster.requests.map((entry) => `${entry.method} ${entry.path} ${JSON.stringify(entry.query)} ${entry.body === undefined ? "" : JSON.stringify(entry.body)} -> ${entry.status}`);
   if (result.code !== 0) {
     t.log(result.output);
@@ -178,7 +151,7 @@ test("the judge is exactly the netapp-ontap release the setup script pins", asyn
     t.fail(why ?? "no python");
     return;
   }
-  const installed = await run(python, ["-c", "import importlib.metadata as m; print(m.version('netapp-ontap'))"], process.env, 60_000);
+  const installed = await runProgram(python, ["-c", "import importlib.metadata as m; print(m.version('netapp-ontap'))"], { timeoutMs: 60_000 });
   t.is(installed.code, 0, installed.output);
   t.is(installed.output.trim(), pinned);
 });

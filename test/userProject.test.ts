@@ -12,30 +12,10 @@ import { tmpdir } from "os";
 import * as path from "path";
 
 import { REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
+import { ProgramRun, runProgram } from "../harness/run";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";
-
-interface Run {
-  code: number;
-  output: string;
-}
-
-/** Runs a program, collecting stdout and stderr together; never throws on a non-zero exit. */
-function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 10 * 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, output });
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,7 +25,7 @@ interface UserProject {
   simulator: ChildProcess;
   /** The variables the simulator wrote, as bash reads them. */
   ontap: Record<string, string>;
-  pulumi(args: readonly string[]): Promise<Run>;
+  pulumi(args: readonly string[]): Promise<ProgramRun>;
   /** Writes the program (index.ts). */
   program(source: string): void;
 }
@@ -106,7 +86,7 @@ if (!skipOrFailWithoutCli() && cli.ok) {
 
   test.serial("the packed package installs into a fresh project, with its command, its simulator and its policy pack", async (t) => {
     // 1. The tarball, exactly as `npm publish` would upload it (the build is already there: npm test built it).
-    const pack = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
+    const pack = await runProgram("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root], { cwd: REPO_ROOT, timeoutMs: 5 * 60_000 });
     t.is(pack.code, 0, pack.output);
     const packed = JSON.parse(pack.output.slice(pack.output.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     const tarball = path.join(root, (packed[0] as { filename: string }).filename);
@@ -133,7 +113,7 @@ if (!skipOrFailWithoutCli() && cli.ok) {
       ),
     );
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: my-ontap-infra\nruntime: nodejs\ndescription: ONTAP security as code\n");
-    const install = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, timeoutMs: 8 * 60_000 });
+    const install = await runProgram("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, timeoutMs: 8 * 60_000 });
     t.is(install.code, 0, install.output);
     for (const name of ["pulumi-ontap-security", "@pulumi/pulumi", "@pulumi/policy"]) {
       const installed = realpathSync(path.join(dir, "node_modules", name));
@@ -157,7 +137,7 @@ if (!skipOrFailWithoutCli() && cli.ok) {
       t.fail(`the simulator wrote no ${envFile}: ${simulatorSaid}`);
       return;
     }
-    const sourced = await run("bash", ["-c", `source '${envFile}' && node -e 'console.log(JSON.stringify(process.env))'`], { cwd: dir });
+    const sourced = await runProgram("bash", ["-c", `source '${envFile}' && node -e 'console.log(JSON.stringify(process.env))'`], { cwd: dir });
     t.is(sourced.code, 0, sourced.output);
     const ontap = Object.fromEntries(Object.entries(JSON.parse(sourced.output) as Record<string, string>).filter(([key]) => key.startsWith("ONTAP_")));
     t.is(ontap.ONTAP_HOSTS?.split(" ").length, 2);
@@ -180,7 +160,7 @@ if (!skipOrFailWithoutCli() && cli.ok) {
       ontap,
       // As a pipeline step would: source the simulator's variables, then run pulumi.
       pulumi: (args) =>
-        run("bash", ["-c", `set -a && source '${envFile}' && exec pulumi "$@" --non-interactive --color never`, "pulumi", ...args], { cwd: dir, env }),
+        runProgram("bash", ["-c", `set -a && source '${envFile}' && exec pulumi "$@" --non-interactive --color never`, "pulumi", ...args], { cwd: dir, env }),
       program: (source) => writeFileSync(path.join(dir, "index.ts"), source),
     };
     const init = await project.pulumi(["stack", "init", "dev"]);

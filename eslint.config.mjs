@@ -22,6 +22,23 @@ export default tseslint.config(
     },
   },
   {
+    // A test starts outside programs through harness/: `npm run test:fast` leaves out the test files that
+    // import harness/ (scripts/test-fast.ts), so a program started here directly would slip into it.
+    files: ["test/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: ["child_process", "node:child_process"].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: "start programs through harness/ (harness/run.ts runs one to its end), so that npm run test:fast leaves this file out",
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
     languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" } },

@@ -3,6 +3,7 @@
 // bash, stopped by a signal).
 
 import test, { ExecutionContext } from "ava";
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts only the package's own command with node, which answers in seconds
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";

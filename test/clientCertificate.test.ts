@@ -4,6 +4,7 @@
  * transport sends, and how a refusal is blamed, whether the cluster answers 401 or ends the handshake.
  */
 import test, { ExecutionContext } from "ava";
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts only openssl s_server, which answers in milliseconds
 import { spawn } from "child_process";
 import { X509Certificate, createPrivateKey } from "crypto";
 import { mkdtemp, rm, writeFile } from "fs/promises";

@@ -5,6 +5,7 @@
  * directory, environment, output and exit code.
  */
 import test, { ExecutionContext } from "ava";
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts the language host the CLI from harness/pulumiCli comes with; importing harness/ keeps this file out of test:fast
 import { ChildProcess, spawn } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";

@@ -5,6 +5,7 @@
  * the real CLI, checked against the shipped security baseline (`--policy-pack`).
  */
 import test, { ExecutionContext } from "ava";
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts the shipped simulator command for the whole test; importing harness/ keeps this file out of test:fast
 import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";

@@ -17,6 +17,7 @@ import type * as ProviderPbModule from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPbModule from "@pulumi/pulumi/proto/status_pb";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 import { fromPulumi } from "./pulumiModules";
+import { REPO_ROOT } from "./pulumiCli";
 
 const grpc = fromPulumi<typeof GrpcModule>("@grpc/grpc-js");
 const providerGrpc = fromPulumi<typeof ProviderGrpcModule>("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -122,17 +123,6 @@ export interface ProviderHost {
   close(): Promise<void>;
 }
 
-/** The repository root: the nearest folder up whose package.json is this package's. */
-export function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-ontap-security") {
-      return dir;
-    }
-    if (path.dirname(dir) === dir) throw new Error(`no pulumi-ontap-security package.json above ${__dirname}`);
-  }
-}
-
 const DEFAULT_NAME = "security";
 const STARTUP_TIMEOUT_MS = 60_000;
 
@@ -140,7 +130,7 @@ const STARTUP_TIMEOUT_MS = 60_000;
 export async function startProviderHost(options: ProviderHostOptions = {}): Promise<ProviderHost> {
   const project = options.project ?? "example";
   const stack = options.stack ?? "dev";
-  const cwd = path.join(repoRoot(), "examples");
+  const cwd = path.join(REPO_ROOT, "examples");
   const linked = path.join(cwd, "node_modules", "pulumi-ontap-security", "package.json");
   if (!fs.existsSync(linked)) {
     throw new Error(`${linked} is missing: run 'node scripts/link-examples.js' so the host can require the package by name`);
@@ -375,7 +365,7 @@ export async function serializedProviderText(args: Props = {}): Promise<string> 
     execFile(
       process.execPath,
       [__filename, SERIALIZE_COMMAND, JSON.stringify(args)],
-      { cwd: repoRoot(), timeout: STARTUP_TIMEOUT_MS, maxBuffer: 1 << 20 },
+      { cwd: REPO_ROOT, timeout: STARTUP_TIMEOUT_MS, maxBuffer: 1 << 20 },
       (error, out, err) => (error ? reject(new Error(`serializing the provider failed: ${error.message}\n${err}`)) : resolve(out)),
     );
   });

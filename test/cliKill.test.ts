@@ -157,10 +157,20 @@ if (!cli.ok) {
     });
   }
 
-  test.serial("a conversion started by someone else just before up: up waits for it and does not start another", async (t) => {
+  test.serial("a conversion started by someone else as up begins its update: up waits for it and does not start another", async (t) => {
     const f = await fixture(t, cliDir);
-    f.cluster.startSecurityJob({ software_data_encryption: { conversion_enabled: true } }, { durationMs: 4_000 });
-    const up = await f.up();
+    // Started when the update asks who the cluster is (its GET /api/cluster after check's reads), so
+    // the job still runs when the update looks for running jobs, however slowly the CLI got there.
+    let readSettings = false;
+    let started = false;
+    const up = await f.up((_count, _pid, path) => {
+      if (path === "/api/security") readSettings = true;
+      if (path === "/api/cluster" && readSettings && !started) {
+        started = true;
+        f.cluster.startSecurityJob({ software_data_encryption: { conversion_enabled: true } }, { durationMs: 4_000 });
+      }
+    });
+    t.true(started, "the update never asked who the cluster is");
     t.is(up.code, 0, up.output);
     t.regex(up.output, /\(PATCH \/api\/security\) is (queued|running)[^;]*; waiting for it before planning/);
     t.false(f.cluster.patches().some((patch) => JSON.stringify(patch.body).includes("conversion_enabled")));

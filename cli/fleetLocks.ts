@@ -5,6 +5,7 @@
  * lock whose process is provably gone (same host, no such pid) is reported as stale with Pulumi's
  * documented recovery, `pulumi cancel`.
  */
+import { readFileSync } from "fs";
 import { redactUrl } from "./fleetInventory";
 
 /** One lock as the CLI describes it: `<lock object>: created by user@host (pid N) at <time>`. */
@@ -57,15 +58,36 @@ export function judgeLock(holders: readonly LockHolder[], thisHost: string, isAl
   return { kind: stale ? "stale" : "held", holders };
 }
 
-/** Whether a process of this host exists (signal 0 checks without signalling). */
-export function processExists(pid: number): boolean {
+/**
+ * Whether a process of this host still runs (signal 0 checks without signalling). A killed process
+ * that its parent has not reaped yet (a zombie) still answers signal 0, but it runs no more and will
+ * never release its lock: it counts as gone.
+ */
+export function processExists(pid: number, readStat: (pid: number) => string | undefined = procStat): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  const state = processState(readStat(pid));
+  return state !== "Z" && state !== "X";
+}
+
+/** `/proc/<pid>/stat` where there is one (Linux); undefined elsewhere, or once the process is gone. */
+function procStat(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The state letter of a `/proc/<pid>/stat` line: the field after the command, which is in parentheses and may hold any character. */
+export function processState(stat: string | undefined): string | undefined {
+  if (stat === undefined) return undefined;
+  const end = stat.lastIndexOf(")");
+  return end < 0 ? undefined : stat.slice(end + 1).trim()[0];
 }
 
 /** Waits between attempts on a held lock. */

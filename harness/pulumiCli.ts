@@ -152,6 +152,9 @@ export class PulumiProject {
         this.#log?.(`pulumi ${args.join(" ")} → ${code ?? -1}`);
         resolve({ code: code ?? -1, stdout, stderr, output });
       });
+      // The CLI may end before it reads its input (a failed preview, say): the pipe's EPIPE is then
+      // no news, and unhandled it would crash the test process. The exit code and output tell.
+      child.stdin.on("error", () => undefined);
       child.stdin.end(options.input ?? "");
       options.onStart?.(child);
     });

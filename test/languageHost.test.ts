@@ -18,6 +18,8 @@ import type * as LanguagePbModule from "@pulumi/pulumi/proto/language_pb";
 import type * as EmptyPbModule from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 
+import { killGroup } from "../harness/fleetProject";
+import { commandOf, descendantsOf } from "../harness/processTree";
 import { REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
 import { fromPulumi } from "../harness/pulumiModules";
 
@@ -41,12 +43,13 @@ function pluginDir(t: ExecutionContext, files: Record<string, string>): string {
   return dir;
 }
 
-/** Starts the language host and connects to it; both are closed when the test ends. */
-async function languageHost(t: ExecutionContext, cliDir: string): Promise<LanguageGrpcModule.LanguageRuntimeClient> {
-  const child: ChildProcess = spawn(path.join(cliDir, "pulumi-language-nodejs"), ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "pipe"] });
-  t.teardown(() => {
-    child.kill("SIGKILL");
-  });
+/**
+ * Starts the language host and connects to it. Both are closed when the test ends, the host with every
+ * process under it: a plugin it started would otherwise outlive it.
+ */
+async function languageHost(t: ExecutionContext, cliDir: string): Promise<{ client: LanguageGrpcModule.LanguageRuntimeClient; pid: number }> {
+  const child: ChildProcess = spawn(path.join(cliDir, "pulumi-language-nodejs"), ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  t.teardown(() => killGroup(child));
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -58,7 +61,17 @@ async function languageHost(t: ExecutionContext, cliDir: string): Promise<Langua
   });
   const client = new languageGrpc.LanguageRuntimeClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   t.teardown(() => client.close());
-  return client;
+  return { client, pid: child.pid as number };
+}
+
+/** The processes under `pid` whose command line includes `text`, once none is left (or after `ms`, those left). */
+async function remaining(pid: number, text: string, ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const left = descendantsOf(pid).filter((child) => commandOf(child).includes(text));
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 interface PluginRun {
@@ -137,7 +150,7 @@ new PolicyPack("probe", { policies: [{
 }] });
 `,
     });
-    const client = await languageHost(t, cliDir);
+    const { client, pid } = await languageHost(t, cliDir);
     const seen: { info?: AnalyzerPbModule.AnalyzerInfo; diagnostics?: AnalyzerPbModule.AnalyzeDiagnostic[]; failure?: unknown } = {};
     let acting = false;
     const run = await runPlugin(client, request("analyzer", dir, ["127.0.0.1:1"], REPO_ROOT, environment({ ENGINE_MARKER: "from the engine" })), (stdout, call) => {
@@ -186,6 +199,8 @@ new PolicyPack("probe", { policies: [{
       dryRun: "true",
       marker: "from the engine",
     });
+    // The engine cancels the call when it is done with the pack: the host stops the pack.
+    t.deepEqual(await remaining(pid, "run-policy-pack", 15_000), [], "the policy pack outlived the engine's cancel");
   });
 
   test("RunPlugin runs any other Node.js plugin in the engine's folder with its arguments, streaming its output and its exit code", async (t) => {
@@ -199,7 +214,7 @@ process.exitCode = 3;
     const pwd = mkdtempSync(path.join(tmpdir(), "ontap-langhost-pwd-"));
     t.teardown(() => rmSync(pwd, { recursive: true, force: true }));
     mkdirSync(path.join(pwd, "sub"));
-    const client = await languageHost(t, cliDir);
+    const { client } = await languageHost(t, cliDir);
     // Positional arguments, as the engine passes its address (run-plugin reads --options itself).
     const run = await runPlugin(client, request("resource", dir, ["127.0.0.1:4567", "extra"], pwd, environment({ ENGINE_MARKER: "m" })));
     t.deepEqual(JSON.parse(run.stdout.trim().split("\n")[0] ?? "{}"), { argv: ["127.0.0.1:4567", "extra"], cwd: pwd, marker: "m" });
@@ -211,7 +226,7 @@ process.exitCode = 3;
     const dir = mkdtempSync(path.join(tmpdir(), "ontap-langhost-empty-"));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
-    const client = await languageHost(t, cliDir);
+    const { client } = await languageHost(t, cliDir);
     const run = await runPlugin(client, request("analyzer", dir, ["127.0.0.1:1"], dir, environment({})));
     t.regex(run.error ?? "", new RegExp(`the Pulumi SDK has not been installed\\. Have you run npm install in ${dir.replace(/[.]/g, "\\.")}\\?`));
   });

@@ -62,7 +62,7 @@ export function adviceFor(error: unknown): string | undefined {
   if (error instanceof OntapDeadlineError) {
     return `jobTimeoutSeconds bounds the whole update, unanswered requests and retries included: raise it for a slow cluster or link. Once the cluster answers, run 'pulumi up': ${NEXT_UP}.`;
   }
-  if (error instanceof OntapJobUnreachableError || error instanceof OntapDeadlineError) {
+  if (error instanceof OntapJobUnreachableError) {
     return `Once the cluster answers again, run 'pulumi up': ${NEXT_UP}.`;
   }
   if (error instanceof OntapPatchOutcomeUnknownError) {

@@ -8,7 +8,7 @@ import { performance } from "perf_hooks";
 import type * as Automation from "@pulumi/pulumi/automation";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import type { FleetStack, Inventory } from "./fleetInventory";
-import { Backoff, LockHolder, backoffDelay, cancelCommand, isLockedMessage, judgeLock, parseLockHolders, processExists } from "./fleetLocks";
+import { Backoff, LockHolder, backoffDelay, cancelCommand, describeHolders, isLockedMessage, judgeLock, parseLockHolders, processExists } from "./fleetLocks";
 
 /** The Pulumi commands the runner drives. */
 export const FLEET_COMMANDS = ["preview", "up", "refresh"] as const;
@@ -215,6 +215,14 @@ async function runStack(
     options.progress?.stackStarted?.(stack.name, attempt);
     const tally = new Tally(stack.name, options.command === "preview" || (options.command === "refresh" && options.driftCheck), options.progress);
     const common = { onEvent: tally.onEvent, ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.parallel === undefined ? {} : { parallel: options.parallel }) };
+    const result = (status: StackStatus, details: Pick<StackResult, "error" | "lock"> = {}): StackResult => ({
+      stack: stack.name,
+      status,
+      ...tally.counts(),
+      attempts: attempt,
+      durationMs: elapsed(),
+      ...details,
+    });
     try {
       const selected = await select();
       if (options.command === "up") await selected.up(common);
@@ -223,50 +231,29 @@ async function runStack(
       // cannot run `refresh --preview-only`: it adds --yes, which the CLI refuses beside it).
       else if (options.driftCheck) await selected.preview({ ...common, refresh: true });
       else await selected.refresh({ ...common, ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}) });
-      const counts = tally.counts();
-      const drift = options.driftCheck && options.command !== "up" && counts.changed > 0;
-      return { stack: stack.name, status: drift ? "drift" : "succeeded", ...counts, attempts: attempt, durationMs: elapsed() };
+      const drift = options.driftCheck && options.command !== "up" && tally.counts().changed > 0;
+      return result(drift ? "drift" : "succeeded");
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (isLockedMessage(message)) {
-        const holders = parseLockHolders(message);
-        const verdict = judgeLock(holders, hostname(), processExists);
-        if (verdict.kind === "stale") {
-          return {
-            stack: stack.name,
-            status: "stale-lock",
-            ...tally.counts(),
-            attempts: attempt,
-            durationMs: elapsed(),
-            error: `locked by a run that no longer exists (${holders.map((h) => `pid ${h.pid} on ${h.host}`).join(", ")}): a killed run leaves its lock and the creates it had in flight pending; once sure no run is using the stack, clear the lock with \`${cancelCommand(stack.name, inventory.backend, inventory.project)}\`, then run \`fleet refresh --clear-pending-creates\` and \`fleet up\` again`,
-            lock: { holders, recovery: cancelCommand(stack.name, inventory.backend, inventory.project) },
-          };
-        }
-        if (attempt <= options.backoff.retries && !options.signal?.aborted) {
-          const waitMs = backoffDelay(options.backoff, attempt, Math.random());
-          options.progress?.lockWait?.(stack.name, holders, waitMs, attempt + 1);
-          await sleep(waitMs, options.signal);
-          if (!options.signal?.aborted) continue;
-        }
-        return {
-          stack: stack.name,
-          status: "locked",
-          ...tally.counts(),
-          attempts: attempt,
-          durationMs: elapsed(),
-          error: `still locked after ${attempt} attempt(s) by ${holders.length === 0 ? "another run" : holders.map((h) => `${h.user}@${h.host} (pid ${h.pid}) since ${h.since}`).join(", ")}: wait for that run to finish and run again; if it was killed, clear its lock with \`${cancelCommand(stack.name, inventory.backend, inventory.project)}\``,
-          lock: { holders },
-        };
+      if (!isLockedMessage(message)) return result("failed", { error: tally.errors.length > 0 ? tally.errors.join("\n") : errorLines(message) });
+      const holders = parseLockHolders(message);
+      const recovery = cancelCommand(stack.name, inventory.backend, inventory.project);
+      if (judgeLock(holders, hostname(), processExists).kind === "stale") {
+        return result("stale-lock", {
+          error: `locked by a run that no longer exists (${holders.map((h) => `pid ${h.pid} on ${h.host}`).join(", ")}): a killed run leaves its lock and the creates it had in flight pending; once sure no run is using the stack, clear the lock with \`${recovery}\`, then run \`fleet refresh --clear-pending-creates\` and \`fleet up\` again`,
+          lock: { holders, recovery },
+        });
       }
-      const counts = tally.counts();
-      return {
-        stack: stack.name,
-        status: "failed",
-        ...counts,
-        attempts: attempt,
-        durationMs: elapsed(),
-        error: tally.errors.length > 0 ? tally.errors.join("\n") : errorLines(message),
-      };
+      if (attempt <= options.backoff.retries && !options.signal?.aborted) {
+        const waitMs = backoffDelay(options.backoff, attempt, Math.random());
+        options.progress?.lockWait?.(stack.name, holders, waitMs, attempt + 1);
+        await sleep(waitMs, options.signal);
+        if (!options.signal?.aborted) continue;
+      }
+      return result("locked", {
+        error: `still locked after ${attempt} attempt(s): ${describeHolders(holders)}; wait for that run to finish and run again; if it was killed, clear its lock with \`${recovery}\``,
+        lock: { holders },
+      });
     }
   }
 }

@@ -146,7 +146,7 @@ test.serial("two pipelines on the same stack: the second fails naming the lock, 
   t.is(impatient.code, 1, explain(impatient));
   const refused = impatient.summary?.stacks[0];
   t.is(refused?.status, "locked");
-  t.regex(refused?.error ?? "", /still locked after 1 attempt\(s\) by \S+@\S+ \(pid \d+\) since/);
+  t.regex(refused?.error ?? "", /still locked after 1 attempt\(s\): \S+ by \S+@\S+ \(pid \d+\) since/);
   t.regex(refused?.lock?.holders[0]?.lock ?? "", /\.pulumi\/locks\/.*\/same-01\/[^/]+\.json/);
   const patient = await p.fleet(["up", "--inventory", inventory, "--lock-retries", "30", "--lock-wait", "1"]);
   const done = await first;

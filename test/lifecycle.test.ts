@@ -233,6 +233,22 @@ test("dropped connections, 500s and the MetroCluster lock are retried a bounded 
   cluster.scenario.dropConnections = 0;
 });
 
+test("a conversion PATCH turned away with 503 after the transport's retries fails with the 503, and is not sent again", async (t) => {
+  const sim = await simulator(t);
+  const cluster = sim.clusters[0] as SimCluster;
+  cluster.scenario.transportFaults.push({ kind: "retryAfter", status: 503, retryAfter: "0", method: "PATCH", path: "/api/security", count: 1000 });
+  const error = await t.throwsAsync(createResource({ ...baseline, softwareDataEncryption: { conversionEnabled: true } }, envFor(sim)));
+  // The answer says nothing was done: not "no answer", and not a reason to ask the cluster and resend.
+  const cause = error instanceof PartialUpdateError ? error.cause : error;
+  t.false(cause instanceof OntapPatchOutcomeUnknownError, error?.message);
+  t.true(cause instanceof OntapApiError && cause.status === 503, error?.message);
+  const patches = cluster.requests.filter((r) => r.method === "PATCH").length;
+  const jobQueries = cluster.requests.filter((r) => r.path === "/api/cluster/jobs").length;
+  t.true(patches >= 1 && patches <= 4, `${patches} PATCHes: one send and the transport's own retries`);
+  t.is(jobQueries, 1, "only the query before planning: a refused PATCH sends no one looking for its job");
+  t.is(cluster.startedJobs.length, 0);
+});
+
 test("a 403 on the first PATCH changes nothing and says so: not a partial update, no advice to run up again", async (t) => {
   const sim = await simulator(t);
   const env = envFor(sim);

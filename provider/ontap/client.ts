@@ -305,5 +305,6 @@ export class OntapClient {
  * timeout, a body cut short) or a server fault after the transport's own retries.
  */
 function answerMayBeLost(error: unknown): error is OntapError {
-  return (error instanceof OntapNetworkError && error.retryable) || (error instanceof OntapApiError && error.retryable);
+  // A 429, a 503 or the configuration lock is an answer: ONTAP turned the PATCH away before any work.
+  return (error instanceof OntapNetworkError && error.retryable) || (error instanceof OntapApiError && error.retryable && !error.refusedBeforeWork);
 }

@@ -270,7 +270,8 @@ async function runRow(t: ExecutionContext, row: Row, index: number): Promise<voi
   t.is(sim.decoy.connections() - decoyConnections, 0, "a connection reached the redirect's target");
 
   // Every fault armed for one request hit one (a row whose fault never fired proves nothing).
-  for (const fault of cluster.scenario.transportFaults) t.true((fault.count ?? 0) === 0 || (fault.count ?? 0) > 50, `${fault.kind} fault not spent`);
+  // An unset count means once, as the simulator reads it.
+  for (const fault of cluster.scenario.transportFaults) t.true((fault.count ?? 1) === 0 || (fault.count ?? 1) > 50, `${fault.kind} fault not spent`);
 
   // State and cluster tell the same story, then and after a read.
   const recorded = outputs ?? error?.initFailure?.properties ?? state;
@@ -289,8 +290,8 @@ async function runRow(t: ExecutionContext, row: Row, index: number): Promise<voi
 
 ROWS.forEach((row, index) => test.serial(`${row.kind}: ${row.fault}`, (t) => runRow(t, row, index)));
 
-test.serial("the matrix has at least 30 distinct faults", (t) => {
-  t.true(new Set(ROWS.map((row) => row.fault)).size >= 30, `${ROWS.length} rows`);
+test.serial("every row of the matrix is a different fault", (t) => {
+  t.is(new Set(ROWS.map((row) => row.fault)).size, ROWS.length, "two rows share a name");
 });
 
 test.serial("control: a client that follows redirects does send the Authorization header to the decoy", async (t) => {

@@ -85,7 +85,7 @@ export interface ClusterSecurityArgs {
   softwareDataEncryption?: pulumi.Input<SoftwareDataEncryptionArgs>;
   tls?: pulumi.Input<TlsArgs>;
   managementProtocols?: pulumi.Input<ManagementProtocolsArgs>;
-  /** Seconds an update waits for ONTAP's jobs before failing (the job keeps running). Default 1800. */
+  /** Seconds an update may take in all, requests, retries and ONTAP's jobs included, before failing (a job keeps running). Default 1800. */
   jobTimeoutSeconds?: pulumi.Input<number>;
 }
 

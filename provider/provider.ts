@@ -1,8 +1,8 @@
 /**
  * The implementation of the `ClusterSecurity` dynamic provider. Loaded by package name at call time
- * (`require("pulumi-ontap-security/provider")`) by the thin provider that `ClusterSecurity.ts`
- * serializes, so refresh and destroy always run the installed code and nothing here is ever written
- * into state.
+ * (`require("pulumi-ontap-security/provider")`) from the one-line `__provider` text that
+ * `ClusterSecurity.ts` stores in every resource, so refresh and destroy always run the installed code
+ * and nothing here is ever written into state.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { unprintedSecrets, validateInputs } from "./lifecycle/check";

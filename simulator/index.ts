@@ -1,5 +1,5 @@
 // The ONTAP simulator: many fake ONTAP clusters over real HTTPS on 127.0.0.1, each on its own port,
-// speaking `/api/cluster`, `/api/security` and `/api/cluster/jobs/{uuid}` as documented in
+// speaking `/api/cluster`, `/api/security`, `/api/cluster/jobs` and `/api/cluster/jobs/{uuid}` as documented in
 // docs/ontap-api.md, and answering anything else with a loud ONTAP-style error.
 //
 // One TLS server (one certificate, one secure context) serves every cluster: each port is a plain TCP

@@ -8,7 +8,8 @@
  * resource: these lines go to the provider's console, which the CLI shows under the stack. So every
  * line carries the cluster's name.
  */
-import { TLS_VERSIONS, expandTlsVersions, fieldRow, isImplicitSuite, sortTlsVersions } from "../ontap/securityFields";
+import { escapeControlCharacters } from "../ontap/redact";
+import { TLS_VERSIONS, expandTlsVersions, fieldRow, isImplicitSuite, isStrings, sortTlsVersions } from "../ontap/securityFields";
 import { UNKNOWN, containsUnknown } from "./unknown";
 import { CONNECTION_KEYS, ConnectionInputs, ObservedSecurity, SecuritySettings } from "./model";
 import { SettingRow, differingSettings, managedSettings, valueIn } from "./settings";
@@ -45,11 +46,10 @@ export function changedConnection(desired: ConnectionInputs, last: ConnectionInp
 const NOT_KNOWN = "(known after apply)";
 const NOT_REPORTED = "(not reported)";
 
-const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
 
 /** A protocol list as the cluster holds it: oldest first; what is asked, expanded upwards as ONTAP does. */
 function showProtocols(value: unknown, asked: boolean): string {
-  if (!isStringList(value)) return String(value);
+  if (!isStrings(value)) return String(value);
   const versions = asked && value.every((v) => (TLS_VERSIONS as readonly string[]).includes(v)) ? expandTlsVersions(value) : sortTlsVersions(value);
   return `[${versions.join(", ")}]`;
 }
@@ -59,13 +59,13 @@ function show(row: SettingRow, value: unknown, asked: boolean): string {
   if (containsUnknown(value)) return NOT_KNOWN;
   const kind = fieldRow(row.wire).kind;
   if (kind === "tls-versions") return showProtocols(value, asked);
-  if (kind === "cipher-suites" && isStringList(value)) return `{${value.length} suite${value.length === 1 ? "" : "s"}}`;
+  if (kind === "cipher-suites" && isStrings(value)) return `{${value.length} suite${value.length === 1 ? "" : "s"}}`;
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 /** Which suites go and which come: a set difference, keeping the TLS 1.3 suites ONTAP keeps on its own. */
 function suiteChange(found: unknown, desired: unknown): string {
-  if (!isStringList(found) || !isStringList(desired)) return isStringList(desired) ? `: ${desired.join(", ")}` : "";
+  if (!isStrings(found) || !isStrings(desired)) return isStrings(desired) ? `: ${desired.join(", ")}` : "";
   const want = new Set(desired);
   const have = new Set(found);
   const removes = found.filter((s) => !want.has(s) && !isImplicitSuite(s));
@@ -82,12 +82,6 @@ export function describeChange(comparison: SettingComparison): string {
   if (row.oneWay !== undefined && desired === true) line += ` (one-way: ${row.oneWay})`;
   if (row.oneWay !== undefined && desired === false && found === true) line += ` (refused: ${row.oneWay}; the update stops before any change)`;
   return line;
-}
-
-/** Control characters in a name ONTAP reports are shown escaped, never written to the console raw. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Where the found values come from, said once per cluster. */
@@ -109,7 +103,7 @@ export interface ChangeReport {
  * line per setting that changes, one listing the settings already as desired, then the notes.
  */
 export function reportLines(report: ChangeReport): string[] {
-  const prefix = `ontap: cluster ${printable(report.cluster)}:`;
+  const prefix = `ontap: cluster ${escapeControlCharacters(report.cluster)}:`;
   const changing = report.comparisons.filter((c) => c.changes);
   const same = report.comparisons.filter((c) => !c.changes);
   const action = report.source === "cluster" ? "create (adopts the cluster's settings)" : "update";

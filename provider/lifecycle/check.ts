@@ -55,8 +55,8 @@ const InputsCodec = t.partial(
   "ClusterSecurityArgs",
 );
 
-/** Keys the engine adds to every dynamic resource's inputs. */
-const RESERVED = new Set(["__provider"]);
+/** Keys the engine adds to every dynamic resource's inputs: its own bookkeeping, not the program's. */
+export const RESERVED: ReadonlySet<string> = new Set(["__provider"]);
 const ARGUMENTS = Object.keys(InputsCodec.props);
 const SUBFIELDS: Record<string, string[]> = Object.fromEntries(
   MANAGED_GROUPS.map((group) => [group, rowsOf(group, MANAGED_ROWS).map((row) => row.key)]),
@@ -176,15 +176,11 @@ function semanticFailures(inputs: ClusterSecurityInputs): InputFailure[] {
       reason: `jobTimeoutSeconds is ${timeout}; allowed: a whole number of seconds from ${JOB_TIMEOUT_RANGE.min} to ${JOB_TIMEOUT_RANGE.max}`,
     });
   }
-  const setting = (path: string) => {
-    const row = MANAGED_ROWS.find((r) => r.setting === path);
-    return row === undefined ? undefined : valueIn(inputs, row);
-  };
   for (const row of MANAGED_ROWS) {
     const value = valueIn(inputs, row);
     if (row.rules === undefined || !known(value)) continue;
-    const rules = row.rules as (value: unknown, setting: (path: string) => unknown) => string[];
-    failures.push(...rules(value, setting).map((reason) => ({ property: row.group, reason })));
+    const rules = row.rules as (value: unknown) => string[];
+    failures.push(...rules(value).map((reason) => ({ property: row.group, reason })));
   }
   // Rules across settings that the program alone decides (a switch asked on, with a value it refuses);
   // preview adds the ones that need the cluster's release and settings.

@@ -6,8 +6,9 @@
 import { isDeepStrictEqual } from "util";
 import { OntapApiError, OntapClientCertificateRefusedError } from "../ontap/errors";
 import { ConnectionOptions } from "../ontap/transport";
-import { compareSettings, printable, reportLines } from "./changes";
-import { InputFailure, containsUnknown, irreversibleReason } from "./check";
+import { escapeControlCharacters } from "../ontap/redact";
+import { compareSettings, reportLines } from "./changes";
+import { InputFailure, RESERVED, containsUnknown, irreversibleReason } from "./check";
 import { ConnectionConfigError } from "./errors";
 import { resolveConnection } from "./connection";
 import { CONNECTION_KEYS, ClusterSecurityInputs, connectionOf, observedFromWire, settingsOf } from "./model";
@@ -27,17 +28,14 @@ import { applyRules, needsFoundSettings } from "./rules";
  */
 export type PreflightKind = "create" | "update" | "none";
 
-/** Keys the engine adds to every dynamic resource's inputs: its own bookkeeping, not the program's. */
-const ENGINE_KEYS = new Set(["__provider"]);
-
 function programPart(inputs: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(inputs).filter(([key, value]) => !ENGINE_KEYS.has(key) && value !== undefined));
+  return Object.fromEntries(Object.entries(inputs).filter(([key, value]) => !RESERVED.has(key) && value !== undefined));
 }
 
 /** Decides what check must read, from check's arguments alone (`olds` is empty for a new resource). */
 export function preflightKind(olds: unknown, news: Record<string, unknown>): PreflightKind {
   if (olds === null || typeof olds !== "object" || Object.keys(olds).length === 0) return "create";
-  // The serialized provider changes with every release of this package: never a reason to ask again.
+  // `__provider` is the engine's, not the program's: never a reason to ask again.
   return isDeepStrictEqual(programPart(olds as Record<string, unknown>), programPart(news)) ? "none" : "update";
 }
 
@@ -61,7 +59,7 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
   try {
     return await withClient(connection, env, async (client) => {
       const cluster = await client.getCluster();
-      const name = `cluster ${printable(cluster.name)}`;
+      const name = `cluster ${escapeControlCharacters(cluster.name)}`;
       const unsupported = unsupportedSettings(desired, cluster);
       if (unsupported.length > 0) {
         return unsupported.map((setting) => ({

@@ -6,8 +6,8 @@
  * to the program and the settings found on the cluster, and the update plan to the settings read just
  * before its PATCH, so that preview and update can never disagree.
  */
-import { EXCLUSION_RULES, ExclusionRule, RefusedValue, SecurityField, fieldRow } from "../ontap/securityFields";
-import { OntapVersion, atLeast, formatVersion } from "../ontap/versions";
+import { EXCLUSION_RULES, ExclusionRule, RefusedValue, SecurityField, isStrings } from "../ontap/securityFields";
+import { OntapVersion, atLeast, fieldsNeedingReboot, formatVersion } from "../ontap/versions";
 import { ObservedSecurity, SecuritySettings } from "./model";
 import { MANAGED_ROWS, ROWS, SettingRow, valueIn } from "./settings";
 
@@ -48,7 +48,6 @@ function settingOf(field: SecurityField): SettingRow {
 }
 
 const knownBoolean = (value: unknown): boolean | undefined => (typeof value === "boolean" ? value : undefined);
-const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
 
 /** One rule with the settings it relates. */
 interface BoundRule {
@@ -146,13 +145,15 @@ export function applyRules(desired: SecuritySettings, context: RuleContext = {})
 function rebootNotes(desired: SecuritySettings, context: RuleContext): string[] {
   const version = context.version;
   if (version === undefined) return [];
-  return MANAGED_ROWS.filter((row) => {
-    const rebootBefore = fieldRow(row.wire).rebootBefore;
-    if (rebootBefore === undefined || atLeast(version, rebootBefore)) return false;
+  const changing = MANAGED_ROWS.filter((row) => {
     const asked = knownBoolean(valueIn(desired, row));
     const found = knownBoolean(valueIn(context.found, row));
     return asked !== undefined && found !== undefined && asked !== found;
-  }).map((row) => `ONTAP ${formatVersion(version)} needs each node rebooted before the change of ${row.setting} takes effect`);
+  });
+  const needReboot = new Set(fieldsNeedingReboot(version, changing.map((row) => row.wire)));
+  return changing
+    .filter((row) => needReboot.has(row.wire))
+    .map((row) => `ONTAP ${formatVersion(version)} needs each node rebooted before the change of ${row.setting} takes effect`);
 }
 
 /**

@@ -15,8 +15,8 @@ import { UNKNOWN, containsUnknown } from "./unknown";
 /** One program setting. */
 export interface SettingSpec {
   readonly wire: SecurityField;
-  /** Failures of a known value beyond its type; `setting` reads another setting of the same program. */
-  readonly rules?: (value: never, setting: (path: string) => unknown) => string[];
+  /** Failures of a known value beyond its type (rules between settings: rules.ts). */
+  readonly rules?: (value: never) => string[];
   /** How a reported value reads in outputs, when not as ONTAP sent it. */
   readonly fromWire?: (value: never) => unknown;
 }

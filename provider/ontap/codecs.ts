@@ -27,7 +27,6 @@ export const ErrorBody = t.type(
 );
 export type ErrorBody = t.TypeOf<typeof ErrorBody>;
 
-/** `GET /api/cluster?fields=version,name,uuid`. */
 /** A string with something in it besides spaces: an identity ONTAP must never send empty. */
 export const NonEmptyString = new t.Type<string, string, unknown>(
   "non-empty string",

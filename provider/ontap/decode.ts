@@ -1,8 +1,7 @@
 /**
  * Decoding at the edge: every ONTAP answer passes a codec before anything reads it, and a mismatch
  * becomes an `OntapDecodeError` whose lines name the field's path, what arrived and what was expected
- * (sharper than io-ts's own PathReporter). `check` reuses the same problems to
- * name the program's fields.
+ * (sharper than io-ts's own PathReporter).
  */
 import * as t from "io-ts";
 import * as E from "fp-ts/Either";

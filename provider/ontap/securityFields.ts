@@ -190,7 +190,8 @@ export function fieldMatches(field: SecurityField, asked: unknown, found: unknow
   return isStrings(asked) && isStrings(found) && KIND_MATCHES[kind](asked, found);
 }
 
-const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
+/** A JSON list of strings (the shape of every list field). */
+export const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
 
 /** The fields whose `true` is one-way. */
 export const ONE_WAY_FIELDS: readonly SecurityField[] = FIELD_NAMES.filter((field) => fieldRow(field).oneWay !== undefined);

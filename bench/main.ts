@@ -2,7 +2,7 @@
  * `npm run bench`: what a user pays for, measured against the ONTAP simulator: time in the pipeline
  * (job-completion latency, a fleet through the real Pulumi CLI) and load on the clusters (API calls per
  * operation), plus the provider's own cost. Tables go to stdout (Markdown, ready for
- * docs/benchmarks.md); progress goes to stderr. Nothing here asserts a time: the machine is shared.
+ * docs/benchmarks.md); progress goes to stderr. Nothing here asserts a time: timings depend on the machine and its load.
  *
  *   npm run bench                                  # everything (minutes; the fleet section takes most)
  *   npm run bench -- --quick                       # fewer repetitions, fleet of 10 and 100 only
@@ -82,7 +82,7 @@ export function parseOptions(argv: readonly string[]): Options {
       concurrency.map((c): ShardRun => ({ ...layout, backend, concurrency: c, ...(skipCheckpoints ? { env: { PULUMI_SKIP_CHECKPOINTS: "true" } } : {}) })),
     ),
   );
-  // The shards matrix is long (hours on a loaded 2-core machine): only when asked for by name.
+  // The shards matrix is long (close to an hour on 2 cores): only when asked for by name.
   if (!argv.some((a) => a === "--only" || a.startsWith("--only="))) sections = sections.filter((s) => s !== "shards");
   return { quick, sections, fleetSizes: sizes ?? (quick ? [10, 100] : [10, 100, 500]), shardRuns };
 }

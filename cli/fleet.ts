@@ -10,7 +10,7 @@ import type { Backoff } from "./fleetLocks";
 import { describeHolders } from "./fleetLocks";
 import { EXIT, renderSummary, summary } from "./fleetReport";
 import { FLEET_COMMANDS, FleetCommand, FleetProgress, StackResult, runFleet } from "./fleetRunner";
-import { UsageError } from "./usageError";
+import { UsageError, integerOption } from "./usageError";
 
 export const FLEET_USAGE = `usage: pulumi-ontap-security fleet preview|up|refresh --inventory FILE [options]
 
@@ -51,12 +51,7 @@ export interface FleetCommandLine {
 }
 
 function integer(option: string, value: string | undefined, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
-    throw new UsageError(option, value, `${option} must be an integer from ${min} to ${max}, got "${value}"`);
-  }
-  return number;
+  return value === undefined ? fallback : integerOption(option, value, min, max);
 }
 
 /** Parses the arguments after `fleet`; `undefined` for --help. Pure: tested by tables. */

@@ -13,7 +13,7 @@ import { isLeft } from "fp-ts/Either";
 import { ClusterOptions, KNOWN_VERSIONS, Simulator, asFound, ontapEnvironment, shellExports, startSimulator } from "../simulator";
 import { atLeast, parseVersion } from "../simulator/ontapVersion";
 import { decodeSimulatorConfig } from "./simulatorConfig";
-import { UsageError } from "./usageError";
+import { UsageError, integerOption } from "./usageError";
 
 /** The most clusters one command starts (each is a listener and a few timers; more is a benchmark's job). */
 export const MAX_CLUSTERS = 1000;
@@ -47,13 +47,6 @@ ONTAP_SIMULATOR_PID), and serves until SIGINT or SIGTERM.
   --request-log FILE   on exit, write every request each cluster received to FILE as JSON
   -h, --help           this text`;
 
-function positiveInteger(option: string, value: string, max: number): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < 1 || number > max) {
-    throw new UsageError(option, value, `${option} must be an integer from 1 to ${max}, got "${value}"`);
-  }
-  return number;
-}
 
 function checkVersion(value: string): string {
   try {
@@ -93,8 +86,8 @@ export function parseSimulatorArgs(argv: readonly string[], readConfig: (path: s
   if (values.help) return "help";
 
   const versions = (values.version ?? []).flatMap((v) => v.split(",")).filter((v) => v.trim() !== "").map(checkVersion);
-  const count = values.clusters === undefined ? undefined : positiveInteger("--clusters", values.clusters, MAX_CLUSTERS);
-  const port = values.port === undefined ? undefined : positiveInteger("--port", values.port, 65535);
+  const count = values.clusters === undefined ? undefined : integerOption("--clusters", values.clusters, 1, MAX_CLUSTERS);
+  const port = values.port === undefined ? undefined : integerOption("--port", values.port, 1, 65535);
 
   let clusters: ClusterOptions[];
   if (values.config !== undefined) {

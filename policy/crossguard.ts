@@ -8,7 +8,7 @@
  */
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { BaselineRule, ClusterLabel, SettingsView, Source, configSchema, ruleConfig, violationMessage } from "./baseline";
+import { BaselineRule, ClusterLabel, SettingsView, Source, configProblems, configSchema, ruleConfig, violationMessage } from "./baseline";
 
 /** The type Pulumi gives `ClusterSecurity` (a dynamic resource of module `ontap`). */
 export const CLUSTER_SECURITY_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
@@ -41,9 +41,18 @@ export function isReported(props: Record<string, unknown>): boolean {
   return typeof cluster === "object" && cluster !== null && typeof known(() => cluster.name) === "string";
 }
 
-function report(rule: BaselineRule, config: Record<string, unknown>, props: Record<string, unknown>, name: string, source: Source, violation: (message: string) => void): void {
-  for (const shortfall of rule.check(props as SettingsView, ruleConfig(rule, config), source)) {
-    violation(violationMessage(label(name, props), source, shortfall));
+/**
+ * Reports what `rule` finds in one resource's props. A rule reads odd shapes without throwing; should
+ * one throw all the same, the policy reports that it could not judge (a violation at its level) rather
+ * than let CrossGuard print a stack trace beside a pass.
+ */
+function report(rule: BaselineRule, config: unknown, props: Record<string, unknown>, name: string, source: Source, violation: (message: string) => void): void {
+  try {
+    for (const shortfall of rule.check(props as SettingsView, ruleConfig(rule, config), source)) {
+      violation(violationMessage(label(name, props), source, shortfall));
+    }
+  } catch (error) {
+    violation(`ClusterSecurity "${name}": not judged: ${rule.name} failed on these settings (${error instanceof Error ? error.message : String(error)}).`);
   }
 }
 
@@ -56,10 +65,12 @@ export function baselinePolicy(rule: BaselineRule): ResourceValidationPolicy & S
     configSchema: configSchema(rule),
     validateResource: (args, reportViolation: ReportViolation) => {
       if (args.type !== CLUSTER_SECURITY_TYPE) return;
-      report(rule, args.getConfig<Record<string, unknown>>(), args.props, args.name, "program", (message) => reportViolation(message));
+      report(rule, args.getConfig<object>(), args.props, args.name, "program", (message) => reportViolation(message));
     },
     validateStack: (args, reportViolation: ReportViolation) => {
-      const config = args.getConfig<Record<string, unknown>>();
+      const config = args.getConfig<object>();
+      // An invalid config is reported once per resource by the resource check; here it would only repeat.
+      if (configProblems(rule, config).length > 0) return;
       for (const resource of args.resources) {
         if (resource.type !== CLUSTER_SECURITY_TYPE) continue;
         // Only the provider sets `cluster`. Without it these are the program's values standing in for

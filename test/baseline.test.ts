@@ -2,6 +2,7 @@
 // cluster's reported settings, under its default and its own config; and the messages a reviewer reads.
 
 import test from "ava";
+import { ResourceValidationArgs, unknownCheckingProxy } from "@pulumi/policy";
 
 import {
   BASELINE_RULES,
@@ -9,7 +10,9 @@ import {
   CommonConfig,
   DEFAULT_WEAK_MARKERS,
   SettingsView,
+  Shortfall,
   Source,
+  configProblems,
   configSchema,
   fipsEnabled,
   noWeakCipherSuites,
@@ -20,7 +23,7 @@ import {
   tlsMinimumVersion,
   violationMessage,
 } from "../policy/baseline";
-import { isReported } from "../policy/crossguard";
+import { baselinePolicy, isReported } from "../policy/crossguard";
 
 interface Row {
   rule: BaselineRule<CommonConfig & Record<string, unknown>>;
@@ -176,4 +179,222 @@ test("the stack check reads outputs only when the cluster reported them (the pro
   t.true(isReported({ cluster: { name: "c1", uuid: "u", version: "9.16.1" }, fips: { enabled: false } }));
   t.false(isReported({ fips: { enabled: false } }), "a preview's stand-in outputs: the program's values");
   t.false(isReported({ cluster: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }));
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Odd shapes: whatever a rule is given, it reports or ignores, and never throws
+
+const ALL = BASELINE_RULES.map((r) => rule(r));
+const UNJUDGED = /^the baseline cannot judge this value: set /;
+
+/** Settings of a shape the model does not have, and what every rule reading them reports (setting = value). */
+const oddSettings: { settings: unknown; expected: Readonly<Record<string, string[]>> }[] = [
+  // Nothing to read: null is how Pulumi sends an unset value, at any depth.
+  { settings: null, expected: {} },
+  { settings: undefined, expected: {} },
+  { settings: "TLSv1", expected: {} },
+  { settings: { fips: null, tls: null, managementProtocols: null, softwareDataEncryption: null }, expected: {} },
+  { settings: { tls: { protocolVersions: null, cipherSuites: null } }, expected: {} },
+  { settings: { managementProtocols: { telnetEnabled: null, rshEnabled: null } }, expected: {} },
+  // A group that is not an object: reported at the group.
+  {
+    settings: { fips: "on", tls: [], managementProtocols: 0, softwareDataEncryption: true },
+    expected: {
+      "ontap-fips-enabled": ['fips = "on"'],
+      "ontap-tls-minimum-version": ["tls = []"],
+      "ontap-no-weak-cipher-suites": ["tls = []"],
+      "ontap-telnet-disabled": ["managementProtocols = 0"],
+      "ontap-rsh-disabled": ["managementProtocols = 0"],
+      "ontap-software-encryption-converted": ["softwareDataEncryption = true"],
+    },
+  },
+  // A string where a list belongs, a list holding null or a number, a boolean given as a string.
+  {
+    settings: { tls: { protocolVersions: "TLSv1", cipherSuites: "TLS_RSA_WITH_RC4_128_SHA" } },
+    expected: { "ontap-tls-minimum-version": ['tls.protocolVersions = "TLSv1"'], "ontap-no-weak-cipher-suites": ['tls.cipherSuites = "TLS_RSA_WITH_RC4_128_SHA"'] },
+  },
+  {
+    settings: { tls: { protocolVersions: [null], cipherSuites: ["TLS_AES_256_GCM_SHA384", 3] } },
+    expected: { "ontap-tls-minimum-version": ["tls.protocolVersions = [null]"], "ontap-no-weak-cipher-suites": ['tls.cipherSuites = ["TLS_AES_256_GCM_SHA384",3]'] },
+  },
+  {
+    settings: { fips: { enabled: "true" }, managementProtocols: { telnetEnabled: "false", rshEnabled: 0 }, softwareDataEncryption: { conversionEnabled: "yes" } },
+    expected: {
+      "ontap-fips-enabled": ['fips.enabled = "true"'],
+      "ontap-telnet-disabled": ['managementProtocols.telnetEnabled = "false"'],
+      "ontap-rsh-disabled": ["managementProtocols.rshEnabled = 0"],
+      "ontap-software-encryption-converted": ['softwareDataEncryption.conversionEnabled = "yes"'],
+    },
+  },
+];
+
+for (const { settings, expected } of oddSettings) {
+  for (const source of ["program", "cluster"] as const) {
+    test(`every rule given ${source} settings ${JSON.stringify(settings) ?? "undefined"} reports ${JSON.stringify(expected)}, throwing nothing`, (t) => {
+      for (const r of ALL) {
+        const config = ruleConfig(r, source === "cluster" && r === rule(softwareEncryptionConverted) ? { requireEncryptedState: true } : {});
+        let found: Shortfall[] = [];
+        t.notThrows(() => (found = r.check(settings as SettingsView, config, source)), r.name);
+        t.deepEqual(
+          found.map((s) => `${s.setting} = ${JSON.stringify(s.value)}`),
+          expected[r.name] ?? [],
+          r.name,
+        );
+        for (const shortfall of found) t.regex(shortfall.fix, UNJUDGED, `${r.name}: says it cannot judge, and what to set`);
+      }
+    });
+  }
+}
+
+test("a setting CrossGuard cannot read yet (unknown in a preview) is not judged, and nothing throws", (t) => {
+  const UNKNOWN_LIST = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
+  const UNKNOWN_BOOL = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
+  const props = unknownCheckingProxy({
+    fips: { enabled: UNKNOWN_BOOL },
+    tls: { protocolVersions: UNKNOWN_LIST, cipherSuites: ["TLS_AES_256_GCM_SHA384", UNKNOWN_LIST] },
+    managementProtocols: UNKNOWN_BOOL,
+  }) as SettingsView;
+  t.throws(() => props.fips?.enabled, { message: /can't be known during preview/ }, "CrossGuard's proxy does throw on it");
+  for (const r of ALL) {
+    let found: Shortfall[] = [];
+    t.notThrows(() => (found = r.check(props, ruleConfig(r, { requireInProgram: true }), "program")), r.name);
+    t.deepEqual(
+      found,
+      r === rule(softwareEncryptionConverted) ? [{ setting: "softwareDataEncryption.conversionEnabled", value: undefined, fix: r.check({}, ruleConfig(r, { requireInProgram: true }), "program")[0]?.fix }] : [],
+      r.name,
+    );
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The rules' own config: a key they do not have, or a value outside their schema, fails closed
+
+/** Configs outside a rule's schema, over settings that would pass, and the config shortfalls reported. */
+const badConfigs: { rule: Row["rule"]; config: unknown; expected: string[] }[] = [
+  { rule: rule(tlsMinimumVersion), config: { minimumVerison: "TLSv1.3" }, expected: ['ontap-tls-minimum-version.minimumVerison = "TLSv1.3": ontap-tls-minimum-version has no setting "minimumVerison"; allowed: requireInProgram, minimumVersion'] },
+  { rule: rule(tlsMinimumVersion), config: { minimumVersion: "TLSv9" }, expected: ['ontap-tls-minimum-version.minimumVersion = "TLSv9": ontap-tls-minimum-version.minimumVersion must be "TLSv1.2" | "TLSv1.3"'] },
+  { rule: rule(tlsMinimumVersion), config: { minimumVersion: null }, expected: ['ontap-tls-minimum-version.minimumVersion = null: ontap-tls-minimum-version.minimumVersion must be "TLSv1.2" | "TLSv1.3"'] },
+  { rule: rule(noWeakCipherSuites), config: { weakMarkers: "_RC4_" }, expected: ['ontap-no-weak-cipher-suites.weakMarkers = "_RC4_": ontap-no-weak-cipher-suites.weakMarkers must be list of strings'] },
+  { rule: rule(noWeakCipherSuites), config: { weakMarkers: [null] }, expected: ["ontap-no-weak-cipher-suites.weakMarkers = [null]: ontap-no-weak-cipher-suites.weakMarkers must be string"] },
+  { rule: rule(fipsEnabled), config: { requireInProgram: "yes" }, expected: ['ontap-fips-enabled.requireInProgram = "yes": ontap-fips-enabled.requireInProgram must be boolean'] },
+  {
+    rule: rule(fipsEnabled),
+    config: JSON.parse('{"__proto__": {"requireInProgram": true}, "constructor": true}') as unknown,
+    expected: [
+      'ontap-fips-enabled.__proto__ = {"requireInProgram":true}: ontap-fips-enabled has no setting "__proto__"; allowed: requireInProgram',
+      'ontap-fips-enabled.constructor = true: ontap-fips-enabled has no setting "constructor"; allowed: requireInProgram',
+    ],
+  },
+  { rule: rule(softwareEncryptionConverted), config: "mandatory", expected: ['ontap-software-encryption-converted = "mandatory": the config of ontap-software-encryption-converted must be an object of settings; allowed keys: requireInProgram, requireEncryptedState'] },
+  { rule: rule(softwareEncryptionConverted), config: [true], expected: ["ontap-software-encryption-converted = [true]: the config of ontap-software-encryption-converted must be an object of settings; allowed keys: requireInProgram, requireEncryptedState"] },
+];
+
+const PASSING: SettingsView = {
+  fips: { enabled: true },
+  tls: { protocolVersions: ["TLSv1.3"], cipherSuites: STRONG },
+  managementProtocols: { rshEnabled: false, telnetEnabled: false },
+  softwareDataEncryption: { conversionEnabled: true, disabledByDefault: false, encryptionState: "encrypted" },
+};
+
+for (const { rule: r, config, expected } of badConfigs) {
+  test(`${r.name} given the config ${JSON.stringify(config)} fails closed, naming the key, the value and what is allowed`, (t) => {
+    t.deepEqual(r.check(PASSING, ruleConfig(r, {}), "cluster"), [], "these settings pass under a valid config");
+    const found = r.check(PASSING, ruleConfig(r, config), "cluster");
+    t.deepEqual(found.map((s) => `${s.setting} = ${JSON.stringify(s.value)}: ${s.fix.replace(/: fix the policy config, until then the rule fails$/, "")}`), expected);
+    for (const shortfall of found) t.is(shortfall.about, "config");
+    t.is(({} as Record<string, unknown>).requireInProgram, undefined, "no key reached Object.prototype");
+    // The exported check given a complete config outside the schema, not through ruleConfig: the same.
+    if (typeof config === "object" && config !== null && !Array.isArray(config)) {
+      t.deepEqual(r.check(PASSING, { ...ruleConfig(r, {}), ...config }, "program"), found);
+    }
+  });
+}
+
+test("a valid config, CrossGuard's enforcementLevel key included, has no problems", (t) => {
+  t.deepEqual(configProblems(tlsMinimumVersion, { enforcementLevel: "advisory", minimumVersion: "TLSv1.3", requireInProgram: true }), []);
+  t.deepEqual(configProblems(noWeakCipherSuites, {}), []);
+  t.deepEqual(configProblems(noWeakCipherSuites, null), []);
+  for (const r of BASELINE_RULES) t.deepEqual(configProblems(r, ruleConfig(r, {})), [], `${r.name}: its defaults are in its schema`);
+});
+
+test("a config problem reads as one line naming the cluster, the rule's setting, the value and what is allowed", (t) => {
+  const [problem] = tlsMinimumVersion.check(PASSING, ruleConfig(tlsMinimumVersion, { minimumVersion: "TLSv9" }), "program");
+  if (problem === undefined) return t.fail("no shortfall");
+  t.is(
+    violationMessage({ resource: "edge", cluster: "c1" }, "program", problem),
+    'cluster "c1" (ClusterSecurity "edge"): not judged: the policy config gives ontap-tls-minimum-version.minimumVersion = "TLSv9"; ontap-tls-minimum-version.minimumVersion must be "TLSv1.2" | "TLSv1.3": fix the policy config, until then the rule fails.',
+  );
+});
+
+test("every rule's config schema refuses unknown keys; CrossGuard drops that on its way to the engine, so the rules check it", (t) => {
+  for (const r of BASELINE_RULES) t.false(configSchema(r).additionalProperties, r.name);
+  // CrossGuard's own translation of a pack into what the engine receives (internal: not in its types).
+  const { makeAnalyzerInfo } = require("@pulumi/policy/protoutil") as {
+    makeAnalyzerInfo: (...args: unknown[]) => { getPoliciesList(): { getName(): string; getConfigschema(): { toObject(): object } | undefined }[] };
+  };
+  const info = makeAnalyzerInfo("ontap-security-baseline", "0.1.0", "advisory", { policies: BASELINE_RULES.map(baselinePolicy) }, undefined);
+  for (const policy of info.getPoliciesList()) {
+    const sent = policy.getConfigschema()?.toObject() as Record<string, unknown> | undefined;
+    t.deepEqual(Object.keys(sent ?? {}).sort(), ["properties", "requiredList"], `${policy.getName()}: only properties and required reach the engine`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The CrossGuard policies: what the CLI's analyzer calls
+
+interface Reported {
+  message: string;
+  urn?: string;
+}
+
+function resourceArgs(props: unknown, config: unknown): ResourceValidationArgs {
+  return {
+    type: "pulumi-nodejs:dynamic/ontap:ClusterSecurity",
+    name: "edge",
+    urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/ontap:ClusterSecurity::edge",
+    props: unknownCheckingProxy(props as Record<string, unknown>),
+    getConfig: <T extends object>() => config as T,
+  } as unknown as ResourceValidationArgs;
+}
+
+function runResourceCheck(policy: ReturnType<typeof baselinePolicy>, props: unknown, config: unknown): Reported[] {
+  const reported: Reported[] = [];
+  const validate = policy.validateResource as (args: unknown, report: (message: string, urn?: string) => void) => void;
+  validate(resourceArgs(props, config), (message, urn) => reported.push({ message, ...(urn === undefined ? {} : { urn }) }));
+  return reported;
+}
+
+test("the resource check of every policy reports a misspelt setting instead of enforcing its default", (t) => {
+  const reported = runResourceCheck(baselinePolicy(tlsMinimumVersion), { tls: { protocolVersions: ["TLSv1.2"] } }, { minimumVerison: "TLSv1.3" });
+  t.deepEqual(reported.map((r) => r.message), [
+    'ClusterSecurity "edge": not judged: the policy config gives ontap-tls-minimum-version.minimumVerison = "TLSv1.3"; ontap-tls-minimum-version has no setting "minimumVerison"; allowed: requireInProgram, minimumVersion: fix the policy config, until then the rule fails.',
+  ]);
+});
+
+test("the stack check stays quiet on an invalid config (the resource check reported it) and never throws on odd outputs", (t) => {
+  const reported: Reported[] = [];
+  const validate = baselinePolicy(telnetDisabled).validateStack as (args: unknown, report: (message: string, urn?: string) => void) => void;
+  const resources = (props: unknown) => [{ type: "pulumi-nodejs:dynamic/ontap:ClusterSecurity", name: "edge", urn: "urn:x", props: unknownCheckingProxy(props as Record<string, unknown>) }];
+  const stackArgs = (props: unknown, config: unknown) => ({ resources: resources(props), getConfig: () => config });
+  validate(stackArgs({ cluster: { name: "c1" }, managementProtocols: { telnetEnabled: true } }, { requireInProgrm: true }), (message, urn) => reported.push({ message, urn }));
+  t.deepEqual(reported, []);
+  validate(stackArgs({ cluster: { name: "c1" }, managementProtocols: "on" }, {}), (message, urn) => reported.push({ message, urn }));
+  t.deepEqual(reported, [
+    {
+      message: 'cluster "c1" (ClusterSecurity "edge"): the cluster reports managementProtocols = "on"; the baseline cannot judge this value: set managementProtocols to an object.',
+      urn: "urn:x",
+    },
+  ]);
+});
+
+test("a rule that throws all the same is reported as not judged, at the policy's level, instead of crashing beside a pass", (t) => {
+  const throwing: BaselineRule = {
+    ...fipsEnabled,
+    check: () => {
+      throw new TypeError("Cannot read properties of null (reading 'enabled')");
+    },
+  };
+  t.deepEqual(runResourceCheck(baselinePolicy(throwing), { fips: null }, {}).map((r) => r.message), [
+    `ClusterSecurity "edge": not judged: ontap-fips-enabled failed on these settings (Cannot read properties of null (reading 'enabled')).`,
+  ]);
 });

@@ -22,9 +22,10 @@ export default tseslint.config(
     },
   },
   {
-    // A test starts outside programs through harness/: `npm run test:fast` leaves out the test files that
-    // import harness/ (scripts/test-fast.ts), so a program started here directly would slip into it.
+    // A test that starts programs lives in test/e2e/, the folder `npm run test:fast` leaves out
+    // (scripts/test-fast.ts): a program started from any other test file would slip into test:fast.
     files: ["test/**/*.ts"],
+    ignores: ["test/e2e/**"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
@@ -32,8 +33,9 @@ export default tseslint.config(
           paths: ["child_process", "node:child_process"].map((name) => ({
             name,
             allowTypeImports: true,
-            message: "start programs through harness/ (harness/run.ts runs one to its end), so that npm run test:fast leaves this file out",
+            message: "a test that starts programs belongs in test/e2e/, which npm run test:fast leaves out",
           })),
+          patterns: [{ group: ["**/harness/*"], message: "harness/ starts programs: a test that uses it belongs in test/e2e/, which npm run test:fast leaves out" }],
         },
       ],
     },

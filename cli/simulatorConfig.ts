@@ -49,7 +49,7 @@ const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, "NonNegativeInteger");
 
 /**
  * The allowed values of each scenario switch that takes a string (TypeScript's unions are gone at run
- * time); test/cliSimulator.test.ts fails when the simulator gains one that is not listed here.
+ * time); test/e2e/cliSimulator.test.ts fails when the simulator gains one that is not listed here.
  */
 export const SCENARIO_CHOICES: Readonly<Record<string, readonly string[]>> = {
   failedJobAnswer: ["error", "job"],

@@ -1,7 +1,7 @@
 /**
  * Runs a program to its end and keeps what it printed, for the tests that run npm (pack, install) and
- * NetApp's Python client. Test files start such programs only through harness/, which is how
- * `npm run test:fast` knows to leave them out (see scripts/test-fast.ts).
+ * NetApp's Python client. Only the test files in test/e2e/ may reach harness/, the folder `npm run
+ * test:fast` leaves out (see scripts/test-fast.ts).
  */
 import { spawn } from "child_process";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes (once, then reuses) a virtualenv holding NetApp's own Python client for ONTAP, `netapp-ontap`,
 # pinned exactly, OUTSIDE the repository, and prints the venv's python path on its last line.
-# test/python-client.test.ts runs test/python/check_simulator.py with it to judge the ONTAP simulator.
+# test/e2e/python-client.test.ts runs test/python/check_simulator.py with it to judge the ONTAP simulator.
 #
 #   scripts/python-client.sh            # -> .../venv-netapp-ontap/bin/python
 #

@@ -1,10 +1,12 @@
 /**
- * The test files `npm run test:fast` runs, one per line: every built test file except those that start
- * the real programs around the provider (the Pulumi CLI, Pulumi's provider host, PostgreSQL, NetApp's
- * Python client, npm), which take minutes. Tests start those programs only through harness/, so a test
- * file is left out when it imports a module of harness/, itself or through other modules of this
- * repository. The list is read from the built files' `require`s each time: a new test file is placed by
- * what it imports, with no list to keep up to date.
+ * The test files `npm run test:fast` runs, one per line: every built test file outside test/e2e/. That
+ * folder holds the tests that start real programs around the provider (the Pulumi CLI, Pulumi's provider
+ * host, PostgreSQL, NetApp's Python client, `npm pack`, the package's own command, `openssl s_server`),
+ * which take minutes; `npm test` runs both.
+ *
+ * The folder is the rule, and `startsPrograms` keeps it honest: test/testFast.test.ts fails when a test
+ * file outside test/e2e/ reaches a module of harness/ (where the tests start programs), or a module under
+ * test/ that requires `child_process`, itself or through other modules of this repository.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "fs";
 import * as path from "path";
@@ -12,21 +14,39 @@ import * as path from "path";
 /** The built repository (`build/`): this file is build/scripts/test-fast.js. */
 const BUILD = path.resolve(__dirname, "..");
 
+/** The built tests (`build/test/`). */
+export const TESTS = path.join(BUILD, "test");
+
+/** The folder, under the tests, of those that start programs. */
+export const E2E = "e2e";
+
+/** Whether `file` lies inside `dir` (or is `dir`). */
+const within = (dir: string, file: string): boolean => {
+  const relative = path.relative(dir, file);
+  return relative === "" || (relative.split(path.sep)[0] !== ".." && !path.isAbsolute(relative));
+};
+
+/** Whether a test file, below `testsDir`, lies in its e2e/ folder. */
+export const isEndToEnd = (file: string, testsDir: string = TESTS): boolean => within(path.join(testsDir, E2E), file);
+
+/** The test files `npm run test:fast` runs: those outside the e2e/ folder. */
+export const fastTests = (tests: readonly string[], testsDir: string = TESTS): string[] => tests.filter((file) => !isEndToEnd(file, testsDir));
+
 /**
- * The test files that reach no module for which `isHarness` holds, following `importsOf` (a module's
- * imports within the repository) from each test file; cycles are followed once.
+ * The tests that reach a module for which `starts` holds, following `importsOf` (a module's imports
+ * within the repository) from each test file; cycles are followed once.
  */
-export function fastTests(tests: readonly string[], importsOf: (file: string) => readonly string[], isHarness: (file: string) => boolean): string[] {
+export function testsThatStartPrograms(tests: readonly string[], importsOf: (file: string) => readonly string[], starts: (file: string) => boolean): string[] {
   return tests.filter((test) => {
     const seen = new Set<string>();
     const pending = [test];
     for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
-      if (isHarness(file)) return false;
+      if (starts(file)) return true;
       if (seen.has(file)) continue;
       seen.add(file);
       pending.push(...importsOf(file));
     }
-    return true;
+    return false;
   });
 }
 
@@ -42,18 +62,33 @@ export function relativeRequires(file: string): string[] {
   return found;
 }
 
-/** Every `*.test.js` below `dir`, as ava's `files` pattern finds them. */
+/** Whether a built module requires `child_process` (type-only imports leave no `require`). */
+export const requiresChildProcess = (file: string): boolean => /\brequire\("(node:)?child_process"\)/.test(readFileSync(file, "utf8"));
+
+/**
+ * Every `*.test.js` below `dir`, as ava's `files` pattern finds them, less those whose source is gone:
+ * tsc never deletes a compiled file, so a test moved or removed since the last build would still be
+ * found here (CI starts from an empty build/).
+ */
 export function testFiles(dir: string): string[] {
+  const source = (file: string): string => path.join(BUILD, "..", path.relative(BUILD, file)).replace(/\.js$/, ".ts");
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".test.js"))
     .map((name) => path.join(dir, name))
+    .filter((file) => existsSync(source(file)))
     .sort();
 }
 
 /** Whether a built module is part of harness/. */
-export const inHarness = (file: string): boolean => path.relative(path.join(BUILD, "harness"), file).split(path.sep)[0] !== "..";
+export const inHarness = (file: string): boolean => within(path.join(BUILD, "harness"), file);
+
+/**
+ * Whether a built module starts programs: any module of harness/, and any module under test/ that
+ * requires `child_process`. The shipped code's own use of programs (the simulator makes its certificate
+ * with `openssl` once per process) is part of what the tests test, not a program a test starts.
+ */
+export const startsPrograms = (file: string): boolean => inHarness(file) || (within(TESTS, file) && requiresChildProcess(file));
 
 if (require.main === module) {
-  const tests = fastTests(testFiles(path.join(BUILD, "test")), relativeRequires, inHarness);
-  console.log(tests.map((file) => path.relative(process.cwd(), file)).join("\n"));
+  console.log(fastTests(testFiles(TESTS)).map((file) => path.relative(process.cwd(), file)).join("\n"));
 }

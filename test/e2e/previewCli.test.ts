@@ -6,8 +6,8 @@
  */
 import test, { ExecutionContext } from "ava";
 import * as path from "path";
-import { ClusterOptions, Simulator, asFound, startSimulator } from "../simulator";
-import { PulumiProject, REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
+import { ClusterOptions, Simulator, asFound, startSimulator } from "../../simulator";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 
 const cli = findPulumiCli();
 const PROGRAM = path.join(REPO_ROOT, "test", "programs", "preview");
@@ -61,7 +61,7 @@ function assertShows(t: ExecutionContext, output: string, expected: readonly str
 
 if (!cli.ok) {
   test(`the Pulumi CLI is available for the preview tests (${cli.reason})`, (t) => {
-    t.fail(`No Pulumi CLI: ${cli.reason}. test/cli.test.ts says how to waive the end-to-end tests outside CI.`);
+    t.fail(`No Pulumi CLI: ${cli.reason}. test/e2e/cli.test.ts says how to waive the end-to-end tests outside CI.`);
   });
 } else {
   test.serial("preview of an adoption shows, per cluster, what will change as found → desired and what is already so; nothing is sent that changes", async (t) => {

@@ -6,8 +6,8 @@
  */
 import test, { ExecutionContext } from "ava";
 import * as path from "path";
-import { ClientCertificate, ClusterOptions, Simulator, asFound, startSimulator } from "../simulator";
-import { PulumiProject, REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
+import { ClientCertificate, ClusterOptions, Simulator, asFound, startSimulator } from "../../simulator";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 
 const cli = findPulumiCli();
 
@@ -42,7 +42,7 @@ async function setClientCertificate(project: PulumiProject, client: ClientCertif
 
 if (!cli.ok) {
   test(`the Pulumi CLI is available for the certificate tests (${cli.reason})`, (t) => {
-    t.fail(`No Pulumi CLI: ${cli.reason}. test/cli.test.ts says how to obtain it or waive it.`);
+    t.fail(`No Pulumi CLI: ${cli.reason}. test/e2e/cli.test.ts says how to obtain it or waive it.`);
   });
 } else {
   test.serial("with a client certificate and no password, preview, up and refresh work; the key is in no output and only encrypted in state", async (t) => {

@@ -7,8 +7,8 @@
  * Serial: each test starts two provider hosts, and a loaded machine starts them slowly.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
+import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator";
+import { ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../../harness/providerHost";
 
 /** Long enough for a kill to land while a job runs, short enough for a fast file. */
 const JOB_MS = 400;

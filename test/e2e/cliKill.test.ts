@@ -5,9 +5,9 @@
  * is ever started, no PATCH is sent while a security job runs, and state agrees with the cluster.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { commandOf, descendantsOf } from "../harness/processTree";
-import { PulumiProject, findPulumiCli } from "../harness/pulumiCli";
+import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator";
+import { commandOf, descendantsOf } from "../../harness/processTree";
+import { PulumiProject, findPulumiCli } from "../../harness/pulumiCli";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";
@@ -99,7 +99,7 @@ async function assertNextUpConverges(t: ExecutionContext, f: Fixture, onJobQuery
  * The answers after which the provider is killed, counted back from the last answer of an
  * uninterrupted up: after the job query (nothing sent yet), after the first PATCH's answer (its job
  * done), after the read-back that precedes the conversion, and after the last answer. Each is its own
- * test (two `pulumi up` each). The provider-host kill test (test/kill.test.ts) covers every answer.
+ * test (two `pulumi up` each). The provider-host kill test (test/e2e/kill.test.ts) covers every answer.
  */
 const KILL_POINTS_FROM_END = [5, 3, 2, 0];
 

@@ -3,7 +3,6 @@
 // bash, stopped by a signal).
 
 import test, { ExecutionContext } from "ava";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts only the package's own command with node, which answers in seconds
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";
@@ -11,14 +10,14 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { isLeft, isRight } from "fp-ts/Either";
 
-import { SUBCOMMANDS, usage } from "../cli/main";
-import { MAX_CLUSTERS, SimulatorCommand, parseSimulatorArgs } from "../cli/simulator";
-import { SCENARIO_CHOICES, ScenarioOverrides, decodeSimulatorConfig } from "../cli/simulatorConfig";
-import { UsageError } from "../cli/usageError";
-import { asFound, ontapEnvironment, shellExports } from "../simulator";
-import { defaultScenario } from "../simulator/scenario";
+import { SUBCOMMANDS, usage } from "../../cli/main";
+import { MAX_CLUSTERS, SimulatorCommand, parseSimulatorArgs } from "../../cli/simulator";
+import { SCENARIO_CHOICES, ScenarioOverrides, decodeSimulatorConfig } from "../../cli/simulatorConfig";
+import { UsageError } from "../../cli/usageError";
+import { asFound, ontapEnvironment, shellExports } from "../../simulator";
+import { defaultScenario } from "../../simulator/scenario";
 
-const MAIN = path.resolve(__dirname, "..", "cli", "main.js");
+const MAIN = path.resolve(__dirname, "..", "..", "cli", "main.js");
 
 const noFiles = (file: string): string => {
   throw new Error(`no file ${file} in this test`);

@@ -5,7 +5,6 @@
  * directory, environment, output and exit code.
  */
 import test, { ExecutionContext } from "ava";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts the language host the CLI from harness/pulumiCli comes with; importing harness/ keeps this file out of test:fast
 import { ChildProcess, spawn } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -18,10 +17,10 @@ import type * as LanguagePbModule from "@pulumi/pulumi/proto/language_pb";
 import type * as EmptyPbModule from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 
-import { killGroup } from "../harness/fleetProject";
-import { commandOf, descendantsOf } from "../harness/processTree";
-import { REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
-import { fromPulumi } from "../harness/pulumiModules";
+import { killGroup } from "../../harness/fleetProject";
+import { commandOf, descendantsOf } from "../../harness/processTree";
+import { REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
+import { fromPulumi } from "../../harness/pulumiModules";
 
 const grpc = fromPulumi<typeof GrpcModule>("@grpc/grpc-js");
 const languageGrpc = fromPulumi<typeof LanguageGrpcModule>("@pulumi/pulumi/proto/language_grpc_pb");

@@ -5,15 +5,14 @@
  * the real CLI, checked against the shipped security baseline (`--policy-pack`).
  */
 import test, { ExecutionContext } from "ava";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts the shipped simulator command for the whole test; importing harness/ keeps this file out of test:fast
 import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";
 import { tmpdir } from "os";
 import * as path from "path";
 
-import { REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
-import { ProgramRun, runProgram } from "../harness/run";
+import { REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
+import { ProgramRun, runProgram } from "../../harness/run";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";

@@ -4,10 +4,10 @@
  * pipeline killed mid-`up`. After each, every stack's state is checked against its clusters.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { FleetProject, FleetRun, StackPlan, killGroup, shard } from "../harness/fleetProject";
-import { Postgres, findPostgres, startPostgres } from "../harness/postgres";
-import { findPulumiCli } from "../harness/pulumiCli";
+import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator";
+import { FleetProject, FleetRun, StackPlan, killGroup, shard } from "../../harness/fleetProject";
+import { Postgres, findPostgres, startPostgres } from "../../harness/postgres";
+import { findPulumiCli } from "../../harness/pulumiCli";
 
 const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
 let postgres: Postgres | undefined;

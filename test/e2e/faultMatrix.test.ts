@@ -12,9 +12,9 @@
  * Table-driven: a fault is a row in ROWS. docs/reliability.md shows this table.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator, startSimulator } from "../simulator";
-import type { ClusterOptions } from "../simulator";
-import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
+import { SimCluster, Simulator, startSimulator } from "../../simulator";
+import type { ClusterOptions } from "../../simulator";
+import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../../harness/providerHost";
 
 type Operation = "create" | "update" | "check" | "read";
 

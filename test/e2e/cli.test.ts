@@ -3,9 +3,9 @@
  * the example program against the simulator, as a pipeline would run them.
  */
 import test, { ExecutionContext } from "ava";
-import { ClusterOptions, Simulator, asFound, startSimulator } from "../simulator";
+import { ClusterOptions, Simulator, asFound, startSimulator } from "../../simulator";
 import * as path from "path";
-import { PulumiProject, REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";

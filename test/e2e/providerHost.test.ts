@@ -6,9 +6,9 @@
  */
 import test, { ExecutionContext } from "ava";
 import * as path from "path";
-import { SimCluster, Simulator, startSimulator } from "../simulator";
-import type { ClientCertificate, ClusterOptions } from "../simulator";
-import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
+import { SimCluster, Simulator, startSimulator } from "../../simulator";
+import type { ClientCertificate, ClusterOptions } from "../../simulator";
+import { ConfigValue, ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../../harness/providerHost";
 
 /** Jobs finish in a few milliseconds: the file stays fast. */
 const FAST_JOBS = { jobDurationMs: 10 };
@@ -84,7 +84,7 @@ test("the provider text evaluates, as the provider host does, to the installed i
   const text = await providerText();
   // The host's requireFromString: a module with no file of its own, resolving bare names from its cwd.
   const Module = require("module") as { new (id: string): NodeJS.Module & { _compile(code: string, file: string): void; paths: string[] }; _nodeModulePaths(dir: string): string[] };
-  const examples = path.join(__dirname, "..", "..", "examples");
+  const examples = path.join(__dirname, "..", "..", "..", "examples");
   const host = new Module("<provider text>");
   host.paths = Module._nodeModulePaths(examples);
   host._compile(text, path.join(examples, "<provider text>"));

@@ -4,7 +4,6 @@
  * transport sends, and how a refusal is blamed, whether the cluster answers 401 or ends the handshake.
  */
 import test, { ExecutionContext } from "ava";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- starts only openssl s_server, which answers in milliseconds
 import { spawn } from "child_process";
 import { X509Certificate, createPrivateKey } from "crypto";
 import { mkdtemp, rm, writeFile } from "fs/promises";
@@ -12,15 +11,15 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { createServer as createHttpsServer } from "https";
 import type { IncomingHttpHeaders } from "http";
-import { ClientCertificate, startSimulator } from "../simulator";
-import { issueClientCertificate, simulatorCertificate } from "../simulator/certificate";
-import { resolveConnection } from "../provider/lifecycle/connection";
-import { ConnectionConfigError } from "../provider/lifecycle/errors";
-import { blamedArgument, preflight } from "../provider/lifecycle/preflight";
-import { validateInputs } from "../provider/lifecycle/check";
-import { OntapTransport } from "../provider/ontap/transport";
-import { OntapApiError } from "../provider/ontap/errors";
-import { LifecycleEnv } from "../provider/lifecycle/operations";
+import { ClientCertificate, startSimulator } from "../../simulator";
+import { issueClientCertificate, simulatorCertificate } from "../../simulator/certificate";
+import { resolveConnection } from "../../provider/lifecycle/connection";
+import { ConnectionConfigError } from "../../provider/lifecycle/errors";
+import { blamedArgument, preflight } from "../../provider/lifecycle/preflight";
+import { validateInputs } from "../../provider/lifecycle/check";
+import { OntapTransport } from "../../provider/ontap/transport";
+import { OntapApiError } from "../../provider/ontap/errors";
+import { LifecycleEnv } from "../../provider/lifecycle/operations";
 
 interface Certificates {
   valid: ClientCertificate;

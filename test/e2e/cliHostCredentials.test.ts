@@ -5,7 +5,7 @@
  */
 import test from "ava";
 import * as path from "path";
-import { PulumiProject, REPO_ROOT, findPulumiCli } from "../harness/pulumiCli";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 
 const cli = findPulumiCli();
 const SECRET = "Hunter2-k9Qz";

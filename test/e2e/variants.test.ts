@@ -12,8 +12,8 @@
  * in each resource's inputs, so rows run side by side.
  */
 import test from "ava";
-import { Scenario, SimCluster, Simulator, asFound, startSimulator } from "../simulator";
-import { ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../harness/providerHost";
+import { Scenario, SimCluster, Simulator, asFound, startSimulator } from "../../simulator";
+import { ProviderHost, ProviderHostError, Props, serializedProviderText, startProviderHost } from "../../harness/providerHost";
 
 /** The forms a cluster may speak; every one but the first differs from the reference's worked examples. */
 const FORMS: { name: string; scenario: Partial<Scenario> }[] = [

@@ -10,11 +10,11 @@ import { mkdtemp, readFile, rm, writeFile } from "fs/promises";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 
-import { runProgram } from "../harness/run";
-import { ClusterOptions, SimCluster, startSimulator } from "../simulator";
+import { runProgram } from "../../harness/run";
+import { ClusterOptions, SimCluster, startSimulator } from "../../simulator";
 
-/** Compiled to build/test/, run from there: the repository is two levels up. */
-const REPO = resolve(__dirname, "..", "..");
+/** Compiled to build/test/e2e/, run from there: the repository is three levels up. */
+const REPO = resolve(__dirname, "..", "..", "..");
 const SETUP_SCRIPT = join(REPO, "scripts", "python-client.sh");
 const CHECK_SCRIPT = join(REPO, "test", "python", "check_simulator.py");
 

@@ -3,11 +3,15 @@
  * stack of a fleet, a few stacks at once, on Pulumi's Automation API. Progress goes to stderr, the
  * summary table to stdout, the JSON summary to `--json`, and the exit code says how it went.
  */
-import { writeFileSync } from "fs";
+import { accessSync, constants, realpathSync, statSync, writeFileSync } from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
-import { loadInventory, redactUrl } from "./fleetInventory";
+import { Inventory, loadInventory } from "./fleetInventory";
+import { identifyClusters, sameClusterProblems } from "./fleetIdentity";
 import type { Backoff } from "./fleetLocks";
 import { describeHolders } from "./fleetLocks";
+import { interruptAll } from "./fleetProcess";
+import { Redactor } from "./fleetRedact";
 import { EXIT, renderSummary, summary } from "./fleetReport";
 import { FLEET_COMMANDS, FleetCommand, FleetProgress, StackResult, runFleet } from "./fleetRunner";
 import { UsageError, integerOption } from "./usageError";
@@ -151,30 +155,126 @@ class ProgressPrinter implements FleetProgress {
   }
 }
 
-/** Runs `fleet` with the arguments after it; resolves to the exit code. */
+/** Why the `--json` file cannot take the summary, or undefined. Checked before anything runs. */
+export function jsonTargetProblem(json: string, inventory: string): string | undefined {
+  const target = path.resolve(json);
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") return `--json ${JSON.stringify(json)}: ${(error as Error).message}`;
+  }
+  if (stat?.isDirectory()) return `--json ${JSON.stringify(json)} is a directory; give a file name`;
+  if (stat !== undefined) {
+    if (!stat.isFile()) return `--json ${JSON.stringify(json)} is not a regular file`;
+    let same = false;
+    try {
+      same = realpathSync(target) === realpathSync(inventory);
+    } catch {
+      same = false;
+    }
+    if (same) return `--json ${JSON.stringify(json)} is the inventory; give another file for the summary`;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      return `--json ${JSON.stringify(json)} cannot be written`;
+    }
+    return undefined;
+  }
+  const folder = path.dirname(target);
+  let folderStat;
+  try {
+    folderStat = statSync(folder);
+  } catch {
+    return `--json ${JSON.stringify(json)}: its folder ${JSON.stringify(folder)} does not exist`;
+  }
+  if (!folderStat.isDirectory()) return `--json ${JSON.stringify(json)}: ${JSON.stringify(folder)} is not a folder`;
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    return `--json ${JSON.stringify(json)}: its folder ${JSON.stringify(folder)} cannot be written`;
+  }
+  return undefined;
+}
+
+/** Why `--pulumi-root` has no CLI, or undefined. */
+export function pulumiRootProblem(root: string): string | undefined {
+  const binary = path.join(root, "bin", "pulumi");
+  try {
+    if (!statSync(binary).isFile()) return `--pulumi-root ${JSON.stringify(root)}: ${binary} is not a file`;
+    accessSync(binary, constants.X_OK);
+  } catch {
+    return `--pulumi-root ${JSON.stringify(root)} has no executable bin/pulumi; give the folder that holds bin/pulumi`;
+  }
+  return undefined;
+}
+
+/** Why there is no `pulumi` on PATH (when no --pulumi-root is given), or undefined. */
+export function pulumiOnPathProblem(pathVariable: string | undefined): string | undefined {
+  for (const folder of (pathVariable ?? "").split(path.delimiter)) {
+    if (folder === "") continue;
+    try {
+      accessSync(path.join(folder, "pulumi"), constants.X_OK);
+      return undefined;
+    } catch {
+      // not in this folder
+    }
+  }
+  return "no pulumi on PATH; install the Pulumi CLI or give --pulumi-root, the folder that holds bin/pulumi";
+}
+
+/** Runs `fleet` with the arguments after it; resolves to the exit code. Every text it writes goes through one redactor. */
 export async function runFleetCommand(args: string[]): Promise<number> {
   const line = parseFleetArgs(args);
   if (line === undefined) {
     console.log(FLEET_USAGE);
     return EXIT.ok;
   }
-  let inventory;
+  // Known before the inventory is read: the environment's secrets and its backend URL.
+  let redactor = Redactor.forFleet([process.env.PULUMI_BACKEND_URL], process.env);
+  const fail = (message: string): number => {
+    process.stderr.write(`${redactor.text(`pulumi-ontap-security fleet: ${message}`)}\n`);
+    return EXIT.usage;
+  };
+  let inventory: Inventory;
   try {
     inventory = loadInventory(line.inventory);
   } catch (error) {
-    console.error(`pulumi-ontap-security fleet: ${(error as Error).message}`);
-    return EXIT.usage;
+    return fail((error as Error).message);
   }
-  const write = (text: string) => process.stderr.write(`${text}\n`);
+  redactor = Redactor.forFleet([inventory.backend, process.env.PULUMI_BACKEND_URL], process.env);
+  if (line.json !== undefined) {
+    const problem = jsonTargetProblem(line.json, inventory.file);
+    if (problem !== undefined) return fail(`${problem}; nothing was run`);
+  }
+  const cliProblem = line.pulumiRoot === undefined ? pulumiOnPathProblem(process.env.PATH) : pulumiRootProblem(line.pulumiRoot);
+  if (cliProblem !== undefined) return fail(`${cliProblem}; nothing was run`);
+  try {
+    return await run(line, inventory, redactor);
+  } catch (error) {
+    process.stderr.write(`${redactor.text(`pulumi-ontap-security fleet: ${error instanceof Error ? error.message : String(error)}`)}\n`);
+    return EXIT.failed;
+  }
+}
+
+async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redactor): Promise<number> {
+  const write = (text: string) => process.stderr.write(`${redactor.text(text)}\n`);
   const progress = new ProgressPrinter(line.command, inventory.stacks.length, write);
   write(
-    `fleet ${line.command}: ${inventory.stacks.length} stacks of ${inventory.project}${inventory.backend === undefined ? "" : ` on ${redactUrl(inventory.backend)}`}, ${line.concurrency} at once${line.driftCheck ? ", drift check" : ""}`,
+    `fleet ${line.command}: ${inventory.stacks.length} stacks of ${inventory.project}${inventory.backend === undefined ? "" : ` on ${inventory.backend}`}, ${line.concurrency} at once${line.driftCheck ? ", drift check" : ""}`,
   );
   const abort = new AbortController();
+  let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (abort.signal.aborted) return;
-    write(`fleet ${line.command}: ${signal}: interrupting running stacks (Pulumi finishes the steps in flight and releases their locks), starting no more`);
-    abort.abort();
+    signals++;
+    if (signals === 1) {
+      write(`fleet ${line.command}: ${signal}: interrupting running stacks (Pulumi finishes the steps in flight and releases their locks), starting no more; a second signal stops them at once`);
+      abort.abort();
+    } else if (signals === 2) {
+      write(`fleet ${line.command}: ${signal} again: stopping the running stacks at once (steps in flight may be left pending: see pulumi cancel and refresh)`);
+      interruptAll();
+    }
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -182,6 +282,16 @@ export async function runFleetCommand(args: string[]): Promise<number> {
   const startedAt = new Date();
   const started = Date.now();
   try {
+    // One manager per cluster: two entries that reach one cluster are refused before anything runs.
+    const identities = await identifyClusters(inventory, process.env, Math.max(4, line.concurrency * 4), abort.signal);
+    if (identities.skipped !== undefined) {
+      write(`fleet ${line.command}: clusters not asked who they are before the run (${identities.skipped}): two names for one cluster are caught only as the stacks report them`);
+    }
+    const same = sameClusterProblems(identities.found);
+    if (same.length > 0) {
+      write(`pulumi-ontap-security fleet: inventory ${inventory.file}: two entries reach one cluster, nothing was run:\n  ${same.join("\n  ")}`);
+      return EXIT.usage;
+    }
     const results = await runFleet(inventory, {
       command: line.command,
       concurrency: line.concurrency,
@@ -193,9 +303,16 @@ export async function runFleetCommand(args: string[]): Promise<number> {
       ...(line.parallel === undefined ? {} : { parallel: line.parallel }),
       ...(line.pulumiRoot === undefined ? {} : { pulumiRoot: line.pulumiRoot }),
     });
-    const report = summary(line.command, line.driftCheck, startedAt, Date.now() - started, results);
-    console.log(renderSummary(report));
-    if (line.json !== undefined) writeFileSync(line.json, `${JSON.stringify(report, null, 2)}\n`);
+    const report = redactor.value(summary(line.command, line.driftCheck, startedAt, Date.now() - started, results));
+    console.log(redactor.text(renderSummary(report)));
+    if (line.json !== undefined) {
+      try {
+        writeFileSync(line.json, `${JSON.stringify(report, null, 2)}\n`);
+      } catch (error) {
+        write(`pulumi-ontap-security fleet: the summary could not be written to --json ${line.json}: ${(error as Error).message}; the table above is the run's result`);
+        return EXIT.failed;
+      }
+    }
     return report.exitCode;
   } finally {
     clearInterval(heartbeat);

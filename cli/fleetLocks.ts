@@ -6,7 +6,7 @@
  * documented recovery, `pulumi cancel`.
  */
 import { readFileSync } from "fs";
-import { redactUrl } from "./fleetInventory";
+import { redactUrls } from "./fleetRedact";
 
 /** One lock as the CLI describes it: `<lock object>: created by user@host (pid N) at <time>`. */
 export interface LockHolder {
@@ -109,10 +109,20 @@ export function backoffDelay(backoff: Backoff, attempt: number, random: number):
   return Math.round(base * (1 - 0.2 * random));
 }
 
-/** The command that clears a stale lock, for one stack (and backend, when the inventory names one). */
+/** A word for a POSIX shell: as it is when it holds nothing the shell reads, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that clears a stale lock, for one stack (and backend, when the inventory names one),
+ * every word shell-quoted: pasted, it runs `pulumi cancel` and nothing else. A backend's password is
+ * shown as `***`, for the person to fill in.
+ */
 export function cancelCommand(stack: string, backend: string | undefined, project: string): string {
-  const prefix = backend === undefined ? "" : `PULUMI_BACKEND_URL='${redactUrl(backend)}' `;
-  return `${prefix}pulumi cancel --stack ${stack} --yes --cwd ${project}`;
+  const prefix = backend === undefined ? "" : `PULUMI_BACKEND_URL=${shellQuote(redactUrls(backend))} `;
+  return `${prefix}pulumi cancel --stack ${shellQuote(stack)} --yes --cwd ${shellQuote(project)}`;
 }
 
 /** One line describing the holders, for reports: `lock … by root@ci-7 (pid 4242) since 2026-…`. */

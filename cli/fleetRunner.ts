@@ -8,6 +8,8 @@ import { performance } from "perf_hooks";
 import type * as Automation from "@pulumi/pulumi/automation";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import type { FleetStack, Inventory } from "./fleetInventory";
+import { ClusterClaims } from "./fleetIdentity";
+import { detachedPulumi } from "./fleetProcess";
 import { Backoff, LockHolder, backoffDelay, cancelCommand, describeHolders, isLockedMessage, judgeLock, parseLockHolders, processExists } from "./fleetLocks";
 
 /** The Pulumi commands the runner drives. */
@@ -81,6 +83,34 @@ export interface FleetRunOptions {
   readonly progress?: Partial<FleetProgress>;
   /** Injectable for tests. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How stacks are selected and run; default: Pulumi's Automation API with the CLI. Injectable for tests. */
+  readonly workspace?: FleetWorkspace;
+}
+
+/** What the runner does to a stack: the part of the Automation API's `Stack` it uses. */
+export interface FleetStackHandle {
+  setConfig(key: string, value: { value: string }): Promise<void>;
+  up(options: Automation.UpOptions): Promise<unknown>;
+  preview(options: Automation.PreviewOptions): Promise<unknown>;
+  refresh(options: Automation.RefreshOptions): Promise<unknown>;
+}
+
+/** Selects (creating if need be) a stack of the inventory. */
+export interface FleetWorkspace {
+  select(stack: FleetStack): Promise<FleetStackHandle>;
+}
+
+/** The Automation API with the CLI, each `pulumi` in a process group of its own (see fleetProcess.ts). */
+async function automationWorkspace(inventory: Inventory, options: FleetRunOptions): Promise<FleetWorkspace> {
+  const automation = require("@pulumi/pulumi/automation") as typeof Automation;
+  const pulumiCommand = detachedPulumi(await automation.PulumiCommand.get(options.pulumiRoot === undefined ? {} : { root: options.pulumiRoot }));
+  const envVars: Record<string, string> = {
+    ...(inventory.backend === undefined ? {} : { PULUMI_BACKEND_URL: inventory.backend }),
+    ...options.env,
+  };
+  return {
+    select: (stack) => automation.LocalWorkspace.createOrSelectStack({ stackName: stack.name, workDir: inventory.project }, { pulumiCommand, envVars }),
+  };
 }
 
 /** The resource type of `ClusterSecurity` (a `pulumi.dynamic.Resource` of module `ontap`). */
@@ -102,12 +132,8 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Runs `options.command` on every stack of `inventory`; never throws for a stack's failure. */
 export async function runFleet(inventory: Inventory, options: FleetRunOptions): Promise<StackResult[]> {
-  const automation = require("@pulumi/pulumi/automation") as typeof Automation;
-  const pulumiCommand = await automation.PulumiCommand.get(options.pulumiRoot === undefined ? {} : { root: options.pulumiRoot });
-  const envVars: Record<string, string> = {
-    ...(inventory.backend === undefined ? {} : { PULUMI_BACKEND_URL: inventory.backend }),
-    ...options.env,
-  };
+  const workspace = options.workspace ?? (await automationWorkspace(inventory, options));
+  const claims = new ClusterClaims();
   // `pulumi stack select` and `config set` rewrite shared workspace files: one stack at a time there.
   let setupQueue: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
@@ -115,14 +141,15 @@ export async function runFleet(inventory: Inventory, options: FleetRunOptions): 
     setupQueue = next.catch(() => undefined);
     return next;
   };
-  const stacks = (stack: FleetStack) =>
-    serially(async () => {
-      const selected = await automation.LocalWorkspace.createOrSelectStack(
-        { stackName: stack.name, workDir: inventory.project },
-        { pulumiCommand, envVars },
-      );
+  // The abort is checked before every step: a signal that comes while a stack is being selected or
+  // configured stops it there (the Automation API itself only hears an abort once the command runs).
+  const prepare = (stack: FleetStack, signal: AbortSignal) =>
+    serially(async (): Promise<FleetStackHandle | undefined> => {
+      if (signal.aborted) return undefined;
+      const selected = await workspace.select(stack);
+      if (signal.aborted) return undefined;
       if (stack.clusters !== undefined) await selected.setConfig("clusters", { value: JSON.stringify(stack.clusters) });
-      return selected;
+      return signal.aborted ? undefined : selected;
     });
 
   const results: StackResult[] = new Array(inventory.stacks.length);
@@ -133,7 +160,7 @@ export async function runFleet(inventory: Inventory, options: FleetRunOptions): 
       const stack = inventory.stacks[index] as FleetStack;
       const result = options.signal?.aborted
         ? cancelled(stack.name)
-        : await runStack(stack, () => stacks(stack), inventory, options);
+        : await runStack(stack, (signal) => prepare(stack, signal), inventory, options, claims);
       results[index] = result;
       options.progress?.stackFinished?.(result);
     }
@@ -152,13 +179,30 @@ class Tally {
   readonly failedUrns = new Set<string>();
   readonly errors: string[] = [];
 
+  /** The first resource found managing a cluster another resource of the run manages. */
+  conflict?: string;
+
   constructor(
     private readonly stack: string,
     private readonly previewing: boolean,
     private readonly progress: Partial<FleetProgress> | undefined,
+    private readonly claims: ClusterClaims,
+    private readonly onConflict: () => void,
   ) {}
 
   onEvent = (event: EngineEvent): void => {
+    // Every id a cluster resource reports is its cluster's uuid: claimed for this resource, in any step
+    // but a delete (a renamed entry's old resource goes as its new one arrives).
+    for (const step of [event.resourcePreEvent, event.resOutputsEvent]) {
+      if (step === undefined || step.metadata.type !== CLUSTER_TYPE || step.metadata.op === "delete") continue;
+      for (const id of [step.metadata.old?.id, step.metadata.new?.id]) {
+        if (typeof id !== "string" || id === "" || this.conflict !== undefined) continue;
+        const owner = this.claims.claim(id, this.stack, step.metadata.urn);
+        if (owner === undefined) continue;
+        this.conflict = `${step.metadata.urn.split("::").pop()} manages cluster ${id}, which ${owner.urn.split("::").pop()} of stack ${owner.stack} already manages: one manager per cluster; this stack was interrupted`;
+        this.onConflict();
+      }
+    }
     // A preview reports what it would do in pre-events; up and refresh report what they did in outputs events.
     const step = this.previewing ? event.resourcePreEvent : event.resOutputsEvent;
     if (step !== undefined) {
@@ -202,35 +246,47 @@ function errorLines(message: string): string {
   return (errors.length > 0 ? errors : lines.slice(-5)).join("\n");
 }
 
+/** A signal that aborts with `parent`, or earlier by `abort()`. */
+function childAbort(parent: AbortSignal | undefined): AbortController {
+  const controller = new AbortController();
+  if (parent?.aborted) controller.abort();
+  else parent?.addEventListener("abort", () => controller.abort(), { once: true });
+  return controller;
+}
+
 async function runStack(
   stack: FleetStack,
-  select: () => Promise<Automation.Stack>,
+  prepare: (signal: AbortSignal) => Promise<FleetStackHandle | undefined>,
   inventory: Inventory,
   options: FleetRunOptions,
+  claims: ClusterClaims,
 ): Promise<StackResult> {
   const started = performance.now();
   const sleep = options.sleep ?? defaultSleep;
   const elapsed = () => Math.round(performance.now() - started);
+  const abort = childAbort(options.signal);
   for (let attempt = 1; ; attempt++) {
     options.progress?.stackStarted?.(stack.name, attempt);
-    const tally = new Tally(stack.name, options.command === "preview" || (options.command === "refresh" && options.driftCheck), options.progress);
-    const common = { onEvent: tally.onEvent, ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.parallel === undefined ? {} : { parallel: options.parallel }) };
+    const tally = new Tally(stack.name, options.command === "preview" || (options.command === "refresh" && options.driftCheck), options.progress, claims, () => abort.abort());
+    const common = { onEvent: tally.onEvent, signal: abort.signal, ...(options.parallel === undefined ? {} : { parallel: options.parallel }) };
     const result = (status: StackStatus, details: Pick<StackResult, "error" | "lock"> = {}): StackResult => ({
       stack: stack.name,
       status,
       ...tally.counts(),
       attempts: attempt,
       durationMs: elapsed(),
-      ...details,
+      ...(tally.conflict === undefined ? details : { error: [tally.conflict, details.error].filter((line) => line !== undefined).join("\n") }),
     });
     try {
-      const selected = await select();
+      const selected = await prepare(abort.signal);
+      if (selected === undefined) return { ...cancelled(stack.name), attempts: attempt, durationMs: elapsed() };
       if (options.command === "up") await selected.up(common);
       else if (options.command === "preview") await selected.preview(common);
       // A drift check changes nothing: refresh in memory and preview (the Automation API of 3.248
       // cannot run `refresh --preview-only`: it adds --yes, which the CLI refuses beside it).
       else if (options.driftCheck) await selected.preview({ ...common, refresh: true });
       else await selected.refresh({ ...common, ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}) });
+      if (tally.conflict !== undefined) return result("failed");
       const drift = options.driftCheck && options.command !== "up" && tally.counts().changed > 0;
       return result(drift ? "drift" : "succeeded");
     } catch (error) {
@@ -244,11 +300,11 @@ async function runStack(
           lock: { holders, recovery },
         });
       }
-      if (attempt <= options.backoff.retries && !options.signal?.aborted) {
+      if (attempt <= options.backoff.retries && !abort.signal.aborted) {
         const waitMs = backoffDelay(options.backoff, attempt, Math.random());
         options.progress?.lockWait?.(stack.name, holders, waitMs, attempt + 1);
-        await sleep(waitMs, options.signal);
-        if (!options.signal?.aborted) continue;
+        await sleep(waitMs, abort.signal);
+        if (!abort.signal.aborted) continue;
       }
       return result("locked", {
         error: `still locked after ${attempt} attempt(s): ${describeHolders(holders)}; wait for that run to finish and run again; if it was killed, clear its lock with \`${recovery}\``,

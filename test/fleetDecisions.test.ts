@@ -1,54 +1,79 @@
 /**
- * The fleet command's decisions, by table: the inventory, the command line, locks, exit codes.
+ * The fleet command's decisions, by table: the inventory (credentials in hosts, one manager per
+ * cluster, stacks by their fully qualified name), the command line and its outputs, the redactor,
+ * locks and their recovery command, the abort checked before every step, exit codes.
  */
 import test from "ava";
-import { FleetInventoryError, decodeInventory, redactUrl } from "../cli/fleetInventory";
-import { backoffDelay, judgeLock, parseLockHolders, processState } from "../cli/fleetLocks";
+import { FleetInventoryError, InventoryContext, decodeInventory } from "../cli/fleetInventory";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { backoffDelay, cancelCommand, judgeLock, parseLockHolders, processState, shellQuote } from "../cli/fleetLocks";
 import { EXIT, exitCode } from "../cli/fleetReport";
-import { parseFleetArgs } from "../cli/fleet";
-import type { StackResult, StackStatus } from "../cli/fleetRunner";
+import { jsonTargetProblem, parseFleetArgs, pulumiOnPathProblem, pulumiRootProblem } from "../cli/fleet";
+import { ClusterClaims, sameClusterProblems } from "../cli/fleetIdentity";
+import { Redactor, redactUrls, urlSecrets } from "../cli/fleetRedact";
+import { FleetWorkspace, StackResult, StackStatus, runFleet } from "../cli/fleetRunner";
 import { UsageError } from "../cli/usageError";
 
 const FILE = "/srv/fleet/fleet.yaml";
+/** The project folder holds a Pulumi.yaml naming ontap-fleet; the backend is a DIY one. */
+const CONTEXT: InventoryContext = { projectName: () => ({ name: "ontap-fleet" }), envBackend: "postgres://pulumi@db/state" };
 
 test("an inventory resolves its project against its own folder and names clusters from hosts", (t) => {
   const inventory = decodeInventory(
     { project: "../program", backend: "postgres://pulumi@db:5432/state", stacks: [{ name: "paris", clusters: ["paris-a.example.com", { name: "b", host: "https://paris-b.example.com:8443" }] }, { name: "lyon" }] },
     FILE,
+    CONTEXT,
   );
   t.is(inventory.project, "/srv/program");
+  t.is(inventory.projectName, "ontap-fleet");
   t.is(inventory.backend, "postgres://pulumi@db:5432/state");
   t.deepEqual(inventory.stacks, [
-    { name: "paris", clusters: [{ name: "paris-a.example.com", host: "paris-a.example.com" }, { name: "b", host: "https://paris-b.example.com:8443" }] },
-    { name: "lyon" },
+    { name: "paris", qualified: "organization/ontap-fleet/paris", clusters: [{ name: "paris-a.example.com", host: "paris-a.example.com" }, { name: "b", host: "https://paris-b.example.com:8443" }] },
+    { name: "lyon", qualified: "organization/ontap-fleet/lyon" },
   ]);
-  t.is(decodeInventory({ stacks: [{ name: "x", clusters: ["https://h:443"] }] }, FILE).stacks[0]?.clusters?.[0]?.name, "h-443");
+  t.is(decodeInventory({ stacks: [{ name: "x", clusters: ["https://h:443"] }] }, FILE, CONTEXT).stacks[0]?.clusters?.[0]?.name, "h-443");
 });
 
 for (const [title, raw, expected] of [
   ["no stacks", { stacks: [] }, ["stacks: got [], expected at least one stack"]],
   ["stacks not a list", { stacks: "paris" }, ['stacks: got "paris", expected Array<{name, clusters?}>']],
   ["a stack without a name", { stacks: [{ clusters: ["h"] }] }, ["stacks[0].name: got undefined, expected string"]],
-  ["a bad stack name", { stacks: [{ name: "paris a" }] }, ['stacks[0].name: got "paris a", expected letters, digits, "_", "." or "-" (optionally "org/project/" before)']],
-  ["a stack twice", { stacks: [{ name: "a" }, { name: "a" }] }, ['stacks[1].name: "a" is listed twice; each stack once']],
+  ["a bad stack name", { stacks: [{ name: "paris a" }] }, ['stacks[0].name: "paris a" has a stack name with characters Pulumi refuses; allowed: letters, digits, "_", "." and "-"']],
+  ["a stack twice", { stacks: [{ name: "a" }, { name: "a" }] }, ['stacks[1].name: "a" is the stack of stacks[0] ("a"), organization/ontap-fleet/a; list each stack once']],
   ["a cluster twice", { stacks: [{ name: "a", clusters: ["h", { name: "h", host: "g" }] }] }, ['stacks[0].clusters[1].name: "h" appears twice in stack "a"; give each cluster its own name']],
   ["an empty host", { stacks: [{ name: "a", clusters: [" "] }] }, ['stacks[0].clusters[0].host: got "", expected a management host name or address']],
   ["an empty cluster list", { stacks: [{ name: "a", clusters: [] }] }, ["stacks[0].clusters: got [], expected at least one cluster (or leave it out to use the stack's own config)"]],
   ["an unknown backend, its password hidden", { backend: "ftp://u:secret@h/x", stacks: [{ name: "a" }] }, ['backend: got "ftp://u:***@h/x", expected a URL starting with file://, postgres://, postgresql://, s3://, azblob://, gs://, https://, http://']],
+  // Credentials in a host: refused naming the entry, before any resource name is derived from the host.
+  ["a host with user and password", { stacks: [{ name: "a", clusters: ["https://admin:secret@c1.example.com"] }] }, [HOST_CREDENTIALS("stacks[0].clusters[0]")]],
+  ["a host with a password holding @ and /", { stacks: [{ name: "a", clusters: [{ name: "c", host: "admin:se@c/ret@c1" }] }] }, [HOST_CREDENTIALS("stacks[0].clusters[0]")]],
+  ["a host with a token alone", { stacks: [{ name: "a", clusters: ["secret@c1"] }] }, [HOST_CREDENTIALS("stacks[0].clusters[0]")]],
+  ["a host that is not https", { stacks: [{ name: "a", clusters: ["http://c1"] }] }, ['stacks[0].clusters[0].host: host "http://c1" uses http; ONTAP\'s REST API is served over https only']],
+  // One manager per cluster: one cluster written two ways, in one stack or two.
+  ["one cluster as c1 and https://c1", { stacks: [{ name: "a", clusters: ["c1", "https://c1"] }] }, [SAME("stacks[0].clusters[1]", "https://c1", "stacks[0].clusters[0]", "c1", "https://c1")]],
+  ["one cluster as c1 and c1:443 in two stacks", { stacks: [{ name: "a", clusters: ["c1"] }, { name: "b", clusters: [{ name: "other", host: "c1:443" }] }] }, [SAME("stacks[1].clusters[0]", "c1:443", "stacks[0].clusters[0]", "c1", "https://c1")]],
+  ["one cluster in two cases", { stacks: [{ name: "a", clusters: ["C1.example.com"] }, { name: "b", clusters: ["c1.EXAMPLE.com."] }] }, [SAME("stacks[1].clusters[0]", "c1.EXAMPLE.com.", "stacks[0].clusters[0]", "C1.example.com", "https://c1.example.com")]],
+  ["one cluster on its own port twice", { stacks: [{ name: "a", clusters: ["c1:8443", "https://c1:8443/"] }] }, [SAME("stacks[0].clusters[1]", "https://c1:8443/", "stacks[0].clusters[0]", "c1:8443", "https://c1:8443")]],
+  // Stacks by their fully qualified name, and what Pulumi refuses.
+  ["one stack written two ways", { stacks: [{ name: "siteX" }, { name: "organization/ontap-fleet/siteX" }] }, ['stacks[1].name: "organization/ontap-fleet/siteX" is the stack of stacks[0] ("siteX"), organization/ontap-fleet/siteX; list each stack once']],
+  ["one stack as org/stack and bare", { stacks: [{ name: "organization/siteX" }, { name: "siteX" }] }, ['stacks[1].name: "siteX" is the stack of stacks[0] ("organization/siteX"), organization/ontap-fleet/siteX; list each stack once']],
+  ["a stack name going up a folder", { stacks: [{ name: "../siteX" }] }, ['stacks[0].name: "../siteX" names organization ".."; a DIY backend has only "organization"']],
+  ["a stack name of 101 characters", { stacks: [{ name: "s".repeat(101) }] }, [`stacks[0].name: "${"s".repeat(101)}" has a stack name of 101 characters; Pulumi allows at most 100`]],
+  ["a stack of another project", { stacks: [{ name: "organization/other/siteX" }] }, ['stacks[0].name: "organization/other/siteX" names project "other", but the inventory\'s project is "ontap-fleet"']],
+  ["a stack of four parts", { stacks: [{ name: "a/b/c/d" }] }, ['stacks[0].name: "a/b/c/d" has 4 parts; Pulumi allows <stack>, <org>/<stack> or <org>/<project>/<stack>']],
+  ["an empty stack name part", { stacks: [{ name: "organization//x" }] }, ['stacks[0].name: "organization//x" has an empty project']],
+  ["a project folder without Pulumi.yaml", { project: "nowhere", stacks: [{ name: "a" }] }, ['project: "nowhere" (/srv/fleet/nowhere) has no Pulumi.yaml: give project: the folder of the Pulumi program (default: the inventory\'s folder)']],
 ] as const) {
   test(`an inventory is refused, naming the field: ${title}`, (t) => {
-    const error = t.throws(() => decodeInventory(raw, FILE), { instanceOf: FleetInventoryError });
+    const context: InventoryContext = { ...CONTEXT, projectName: (dir) => (dir.endsWith("nowhere") ? { problem: "has no Pulumi.yaml: give project: the folder of the Pulumi program (default: the inventory's folder)" } : { name: "ontap-fleet" }) };
+    const error = t.throws(() => decodeInventory(raw, FILE, context), { instanceOf: FleetInventoryError });
     t.deepEqual(error?.problems, expected);
     t.true(error?.message.includes("nothing was run"));
-    t.false(error?.message.includes("secret"));
+    for (const secret of ["secret", "se@c/ret", "admin-secret"]) t.false(error?.message.includes(secret), `${secret} in ${error?.message}`);
   });
 }
-
-test("a backend URL loses its password before it is printed", (t) => {
-  t.is(redactUrl("postgres://pulumi:hunter2@db:5432/state?sslmode=require"), "postgres://pulumi:***@db:5432/state?sslmode=require");
-  t.is(redactUrl("postgres://pulumi@db/state"), "postgres://pulumi@db/state");
-  t.is(redactUrl("file:///srv/state"), "file:///srv/state");
-});
 
 test("the command line: defaults, and each bad value named with what is allowed", (t) => {
   t.like(parseFleetArgs(["up", "--inventory", "f.yaml"]), { command: "up", inventory: "f.yaml", concurrency: 2, driftCheck: false, backoff: { retries: 5, initialMs: 5000, maxMs: 60_000 } });
@@ -65,6 +90,22 @@ test("the command line: defaults, and each bad value named with what is allowed"
     const error = t.throws(() => parseFleetArgs(args), { instanceOf: UsageError });
     t.true(error?.message.includes(message), `${args.join(" ")}: ${error?.message}`);
   }
+});
+
+function HOST_CREDENTIALS(at: string): string {
+  return `${at}.host: holds credentials (text before an "@"); the inventory names hosts only: give the account in ONTAP_USERNAME and ONTAP_PASSWORD or the stack's config`;
+}
+
+function SAME(at: string, host: string, otherAt: string, otherHost: string, address: string): string {
+  return `${at}.host: ${JSON.stringify(host)} is the cluster of ${otherAt} (${JSON.stringify(otherHost)}), ${address}: one manager per cluster, list it once`;
+}
+
+test("on Pulumi Cloud, a name without an organization is compared in the login's default organization", (t) => {
+  const cloud: InventoryContext = { projectName: () => ({ name: "ontap-fleet" }), envBackend: "https://api.pulumi.com" };
+  const inventory = decodeInventory({ stacks: [{ name: "acme/siteX" }, { name: "siteX" }, { name: "acme/ontap-fleet/siteY" }] }, FILE, cloud);
+  t.deepEqual(inventory.stacks.map((s) => s.qualified), ["acme/ontap-fleet/siteX", "(default)/ontap-fleet/siteX", "acme/ontap-fleet/siteY"]);
+  const error = t.throws(() => decodeInventory({ stacks: [{ name: "acme/siteX" }, { name: "acme/ontap-fleet/siteX" }] }, FILE, cloud), { instanceOf: FleetInventoryError });
+  t.deepEqual(error?.problems, ['stacks[1].name: "acme/ontap-fleet/siteX" is the stack of stacks[0] ("acme/siteX"), acme/ontap-fleet/siteX; list each stack once']);
 });
 
 const LOCKED = [
@@ -124,5 +165,149 @@ for (const [statuses, code] of [
 ] as const) {
   test(`exit code ${code} for ${statuses.join(", ")}`, (t) => {
     t.is(exitCode(statuses.map(result)), code);
+  });
+}
+
+// The one redactor: every URL form Pulumi accepts, and every secret in play, by value.
+const PASSWORDS = ["hunter2", "p@ss:w/rd#1", "pa%40ss", "'quote\"d'", "trailing@"];
+for (const [title, url, redacted] of [
+  ["a password", "postgres://pulumi:hunter2@db:5432/state?sslmode=require", "postgres://pulumi:***@db:5432/state?sslmode=require"],
+  ["no password", "postgres://pulumi@db/state", "postgres://pulumi@db/state"],
+  ["a file URL", "file:///srv/state", "file:///srv/state"],
+  ["a password with an unencoded @", "postgres://pulumi:p@ss@db:5432/state", "postgres://pulumi:***@db:5432/state"],
+  ["a percent-encoded @", "postgres://pulumi:p%40ss@db/state", "postgres://pulumi:***@db/state"],
+  ["?password=", "postgres://pulumi@db/state?sslmode=disable&password=hunter2", "postgres://pulumi@db/state?sslmode=disable&password=***"],
+  ["S3 keys in the query", "s3://bucket?endpoint=http://minio:9000&access_key_id=AKIA1&secret_access_key=s3cr3t", "s3://bucket?endpoint=http://minio:9000&access_key_id=***&secret_access_key=***"],
+  ["an Azure SAS signature", "azblob://c?sv=2020&sig=abc%2Fdef", "azblob://c?sv=2020&sig=***"],
+  ["a token as user", "https://user:tok@api.example.com", "https://user:***@api.example.com"],
+] as const) {
+  test(`the redactor hides a URL's credentials: ${title}`, (t) => {
+    t.is(redactUrls(url), redacted);
+    const redactor = Redactor.forFleet([url], {});
+    const message = `error: unable to open bucket ${url}: dial tcp 127.0.0.1:1: connect: connection refused`;
+    t.is(redactor.text(message), `error: unable to open bucket ${redacted}: dial tcp 127.0.0.1:1: connect: connection refused`);
+  });
+}
+
+test("the redactor hides every secret in play wherever it appears: raw, percent-encoded, JSON-escaped, in keys and values", (t) => {
+  const key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
+  const env = { PULUMI_CONFIG_PASSPHRASE: "correct horse", ONTAP_PASSWORD: "0ntap!pw", ONTAP_CLIENT_KEY: key, HOME: "/root" };
+  for (const password of PASSWORDS) {
+    const backend = `postgres://pulumi:${encodeURIComponent(password)}@db/state`;
+    const redactor = Redactor.forFleet([backend, `postgres://pulumi@db/state?password=${encodeURIComponent(password)}`], env);
+    const texts = [
+      `failed to connect: password authentication failed for ${password} at ${backend}`,
+      `the raw one: ${password} and ${JSON.stringify(password)} and ${encodeURIComponent(password)}`,
+      "passphrase correct horse; ontap 0ntap!pw; key MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+    ];
+    for (const text of texts) {
+      const out = redactor.text(text);
+      for (const secret of [password, encodeURIComponent(password), "correct horse", "0ntap!pw", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7"]) {
+        t.false(out.includes(secret), `${secret} in ${out}`);
+      }
+    }
+    const value = redactor.value({ [password]: [password, { error: `x ${password} y` }], n: 3, ok: true, none: null });
+    t.false(JSON.stringify(value).includes(JSON.stringify(password).slice(1, -1)), JSON.stringify(value));
+    t.deepEqual(value, { "***": ["***", { error: "x *** y" }], n: 3, ok: true, none: null });
+  }
+  t.is(Redactor.forFleet([], { HOME: "/root" }).text("/root is no secret"), "/root is no secret");
+});
+
+test("a backend URL's secrets are its password and secret query values, as written", (t) => {
+  t.deepEqual(urlSecrets("postgres://u:p@ss@db/x?sslmode=disable&password=q"), ["p@ss", "q"]);
+  t.deepEqual(urlSecrets("postgres://u@db/x"), []);
+  t.deepEqual(urlSecrets("s3://b?secret_access_key=k&region=x"), ["k"]);
+});
+
+for (const [title, stack, backend, project, expected] of [
+  ["plain words stay as they are", "paris", undefined, "/srv/fleet", "pulumi cancel --stack paris --yes --cwd /srv/fleet"],
+  ["a folder with a space and a quote", "paris", undefined, "/srv/o'neil fleet", `pulumi cancel --stack paris --yes --cwd '/srv/o'\\''neil fleet'`],
+  ["a folder with shell syntax", "paris", undefined, "/srv/$(rm -rf ~);x", "pulumi cancel --stack paris --yes --cwd '/srv/$(rm -rf ~);x'"],
+  ["a backend with a password and a query", "organization/ontap-fleet/paris", "postgres://u:s3cret@db/x?sslmode=disable&password=q", "/srv", "PULUMI_BACKEND_URL='postgres://u:***@db/x?sslmode=disable&password=***' pulumi cancel --stack organization/ontap-fleet/paris --yes --cwd /srv"],
+] as const) {
+  test(`the recovery command is shell-quoted: ${title}`, (t) => {
+    const command = cancelCommand(stack, backend, project);
+    t.is(command, expected);
+    t.false(command.includes("s3cret"));
+    t.is(shellQuote("a b"), "'a b'");
+  });
+}
+
+test("--json is checked before anything runs: a missing folder, a directory, the inventory itself", (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), "fleet-json-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const inventory = path.join(dir, "fleet.yaml");
+  writeFileSync(inventory, "stacks: []\n");
+  symlinkSync(inventory, path.join(dir, "link.yaml"));
+  for (const [json, problem] of [
+    [path.join(dir, "summary.json"), undefined],
+    [inventory.replace("fleet.yaml", "missing/summary.json"), `its folder "${path.join(dir, "missing")}" does not exist`],
+    [dir, "is a directory; give a file name"],
+    [inventory, "is the inventory; give another file for the summary"],
+    [path.join(dir, "link.yaml"), "is the inventory; give another file for the summary"],
+    [path.join(inventory, "x.json"), `"${inventory}" is not a folder`],
+  ] as const) {
+    const found = jsonTargetProblem(json, inventory);
+    if (problem === undefined) t.is(found, undefined, json);
+    else t.true(found?.includes(problem) === true, `${json}: ${found}`);
+  }
+  t.is(readFileSync(inventory, "utf8"), "stacks: []\n", "the inventory is untouched");
+  t.regex(pulumiRootProblem(dir) ?? "", /has no executable bin\/pulumi/);
+  t.regex(pulumiOnPathProblem(dir) ?? "", /no pulumi on PATH/);
+});
+
+test("two inventory entries that reach one cluster uuid are refused, naming both", (t) => {
+  const found = [
+    { at: "stacks[0].clusters[0]", host: "c1.example.com", uuid: "u-1", name: "c1" },
+    { at: "stacks[0].clusters[1]", host: "c2.example.com", uuid: "u-2", name: "c2" },
+    { at: "stacks[1].clusters[0]", host: "10.0.0.1", uuid: "u-1", name: "c1" },
+  ];
+  t.deepEqual(sameClusterProblems(found), [
+    'stacks[1].clusters[0].host: "10.0.0.1" reaches the cluster "c1" (uuid u-1) that stacks[0].clusters[0] ("c1.example.com") reaches: one manager per cluster, list it once',
+  ]);
+  t.deepEqual(sameClusterProblems(found.slice(0, 2)), []);
+  const claims = new ClusterClaims();
+  t.is(claims.claim("u-1", "a", "urn:a::c1"), undefined);
+  t.is(claims.claim("u-1", "a", "urn:a::c1"), undefined, "the same resource again");
+  t.deepEqual(claims.claim("u-1", "b", "urn:b::other"), { stack: "a", urn: "urn:a::c1" });
+  t.is(claims.claim("", "b", "urn:b::x"), undefined, "no id yet");
+});
+
+/** A workspace whose steps are recorded; `during` runs inside one step (a signal arriving then). */
+function fakeWorkspace(during: Partial<Record<"select" | "setConfig" | "up", () => void>>): { workspace: FleetWorkspace; steps: string[] } {
+  const steps: string[] = [];
+  const step = async (name: "select" | "setConfig" | "up", stack: string) => {
+    steps.push(`${name} ${stack}`);
+    during[name]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const workspace: FleetWorkspace = {
+    async select(stack) {
+      await step("select", stack.name);
+      return {
+        setConfig: () => step("setConfig", stack.name),
+        up: () => step("up", stack.name),
+        preview: () => step("up", stack.name),
+        refresh: () => step("up", stack.name),
+      };
+    },
+  };
+  return { workspace, steps };
+}
+
+const INVENTORY = decodeInventory({ stacks: [{ name: "a", clusters: ["c1"] }, { name: "b", clusters: ["c2"] }] }, FILE, CONTEXT);
+for (const [title, at, steps, statuses] of [
+  ["no signal: every step of every stack", undefined, ["select a", "setConfig a", "up a", "select b", "setConfig b", "up b"], ["succeeded", "succeeded"]],
+  ["a signal while the first stack is selected: no up at all", "select", ["select a"], ["cancelled", "cancelled"]],
+  ["a signal while its config is written: no up at all", "setConfig", ["select a", "setConfig a"], ["cancelled", "cancelled"]],
+  ["a signal during the first up: no further stack starts", "up", ["select a", "setConfig a", "up a"], ["succeeded", "cancelled"]],
+] as const) {
+  test(`the abort is checked before every step: ${title}`, async (t) => {
+    const abort = new AbortController();
+    const { workspace, steps: seen } = fakeWorkspace(at === undefined ? {} : { [at]: () => abort.abort() });
+    const results = await runFleet(INVENTORY, { command: "up", concurrency: 1, driftCheck: false, backoff: { retries: 0, initialMs: 1, maxMs: 1 }, signal: abort.signal, workspace });
+    t.deepEqual(seen, steps);
+    t.deepEqual(results.map((r) => r.status), statuses);
+    t.is(exitCode(results), at === undefined ? EXIT.ok : EXIT.failed);
   });
 }

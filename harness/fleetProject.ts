@@ -87,7 +87,8 @@ export class FleetProject {
    */
   fleet(args: readonly string[], options: { onStart?: (child: ChildProcess) => void; timeoutMs?: number; json?: boolean } = {}): Promise<FleetRun> {
     const jsonFile = path.join(this.dir, `summary-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-    const argv = [FLEET_MAIN, "fleet", ...args, "--pulumi-root", path.dirname(this.cliDir), ...(options.json === false ? [] : ["--json", jsonFile])];
+    const root = args.includes("--pulumi-root") ? [] : ["--pulumi-root", path.dirname(this.cliDir)];
+    const argv = [FLEET_MAIN, "fleet", ...args, ...root, ...(options.json === false ? [] : ["--json", jsonFile])];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, argv, { cwd: this.dir, env: this.#env, stdio: ["ignore", "pipe", "pipe"], detached: true });
       let stdout = "";

@@ -5,7 +5,7 @@
  * server runs as the `postgres` account (which the Debian packages create) and owns its folder.
  */
 import { execFile, execFileSync } from "child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, appendFileSync } from "fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { createServer } from "net";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -37,7 +37,7 @@ export function findPostgres(): PostgresLookup {
 
 /** A running server and what a client needs to reach it. */
 export interface Postgres {
-  /** The Pulumi backend URL: `postgres://postgres@127.0.0.1:<port>/postgres?sslmode=disable`. */
+  /** The Pulumi backend URL: `postgres://postgres[:password]@127.0.0.1:<port>/postgres?sslmode=disable`. */
   readonly url: string;
   readonly port: number;
   /** Runs SQL with psql and returns its unaligned, tuples-only output. */
@@ -52,6 +52,11 @@ export interface PostgresOptions {
    * Default true.
    */
   readonly fast?: boolean;
+  /**
+   * The `postgres` account's password: connections over TCP must give it (scram-sha-256), and `url`
+   * carries it percent-encoded. Default: none, trust on loopback.
+   */
+  readonly password?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -88,7 +93,13 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     await run(file, argv, { timeout: 120_000 });
   };
   try {
-    const [file, argv] = as("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]);
+    const auth = ["-A", "trust"];
+    if (options.password !== undefined) {
+      const pwfile = path.join(dir, "pwfile");
+      writeFileSync(pwfile, `${options.password}\n`, { mode: 0o644 });
+      auth.splice(0, 2, "--auth-local=trust", "--auth-host=scram-sha-256", `--pwfile=${pwfile}`);
+    }
+    const [file, argv] = as("initdb", ["-D", data, ...auth, "-U", "postgres", "-E", "UTF8", "--no-sync"]);
     await run(file, argv, { timeout: 180_000 });
     const port = await freePort();
     appendFileSync(
@@ -106,10 +117,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     await pgctl(["-D", data, "-l", path.join(dir, "server.log"), "-w", "-t", "120", "start"]);
     const psql = path.join(bin, "psql");
     return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+      url: `postgres://postgres${options.password === undefined ? "" : `:${encodeURIComponent(options.password)}`}@127.0.0.1:${port}/postgres?sslmode=disable`,
       port,
       async query(sql) {
-        const { stdout } = await run(psql, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], { timeout: 60_000 });
+        const { stdout } = await run(psql, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", "postgres", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], { timeout: 60_000, env: { ...process.env, ...(options.password === undefined ? {} : { PGPASSWORD: options.password }) } });
         return stdout.trim();
       },
       async stop() {

@@ -38,8 +38,14 @@ never unlocked; a lock left by a killed run is reported with its recovery (pulum
   --pulumi-root DIR    use DIR/bin/pulumi (default: pulumi on PATH)
   -h, --help           this text
 
+Every text written (stderr, the table, --json) has URL passwords, secret query values and the
+secrets of the environment (PULUMI_CONFIG_PASSPHRASE, ONTAP_PASSWORD, ONTAP_CLIENT_KEY, …) as ***.
+SIGINT or SIGTERM: the running stacks finish their steps in flight, no more start; a second one
+stops them at once.
+
 Exit codes: 0 all succeeded; 1 a stack failed, stayed locked, had a stale lock or was cancelled;
-2 bad command line or inventory (nothing ran); 3 a drift check found changes.`;
+2 bad command line, inventory or --json file, or two entries reaching one cluster (nothing ran);
+3 a drift check found changes.`;
 
 /** What one `fleet` command line asks for. */
 export interface FleetCommandLine {

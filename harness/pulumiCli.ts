@@ -77,6 +77,8 @@ export interface ProjectOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Told `pulumi <args> → <exit code>` after each command (a test's log). */
   readonly log?: (line: string) => void;
+  /** The project file's whole text, instead of a Node.js project running `programDir` (a YAML program, say). */
+  readonly projectFile?: string;
 }
 
 /**
@@ -100,7 +102,7 @@ export class PulumiProject {
     const programDir = options.programDir ?? path.join(REPO_ROOT, "examples");
     writeFileSync(
       path.join(this.dir, "Pulumi.yaml"),
-      [
+      options.projectFile ?? [
         "name: ontap-security",
         "runtime:",
         "  name: nodejs",

@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unprintedSecrets, validateInputs } from "./lifecycle/check";
 import { redactHost } from "./ontap/redact";
 import { ConfigSource } from "./lifecycle/connection";
-import { diffResource } from "./lifecycle/diff";
+import { DiffOutcome, diffResource } from "./lifecycle/diff";
 import { ClusterSecurityInputs, ClusterSecurityOutputs } from "./lifecycle/model";
 import { LifecycleEnv, createResource, defaultEnv, deleteResource, readResource, updateResource } from "./lifecycle/operations";
 import { preflight, preflightKind } from "./lifecycle/preflight";
@@ -34,11 +34,9 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
       return { inputs: news, failures: unprintedSecrets(await preflight(news, env(), kind), news) };
     },
     async diff(_id, olds, news) {
-      const outcome = diffResource(olds, news);
       // The engine drops detailed diffs of dynamic resources, and a dynamic provider cannot log against
       // its resource: its console is shown under the stack. So the report goes there, cluster by name.
-      const log = env().log;
-      for (const line of outcome.lines) log(line);
+      const outcome = reportedDiff(olds, news, env());
       return { changes: outcome.changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
@@ -54,6 +52,16 @@ export function createProvider(envFor: (config: ConfigSource | undefined) => Lif
       deleteResource(props, env());
     },
   };
+}
+
+/**
+ * Diff as every provider of this package decides it: the lifecycle's outcome, its report logged. The
+ * provider plugin turns the same outcome into the engine's detailed diff.
+ */
+export function reportedDiff(olds: Partial<ClusterSecurityOutputs>, news: ClusterSecurityInputs, env: LifecycleEnv): DiffOutcome {
+  const outcome = diffResource(olds, news);
+  for (const line of outcome.lines) env.log(line);
+  return outcome;
 }
 
 function redactedHostInputs(news: ClusterSecurityInputs): ClusterSecurityInputs {

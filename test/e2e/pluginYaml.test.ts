@@ -1,0 +1,204 @@
+/**
+ * The provider plugin (`pulumi-resource-ontap-security`, as the package ships it) with a YAML program,
+ * the real CLI and Pulumi's real YAML language host, against the simulator: the lifecycle a Pulumi
+ * user on a YAML team runs (preview, up, refresh, destroy), the reviewer's property diff under the
+ * resource (`--diff`, `--json`), a drift found by `preview --refresh`, the one-way rule refused in
+ * preview, a failed job recorded truthfully, two explicit providers with their own credentials, and
+ * secrets that never reach state or output in plaintext.
+ */
+import test, { ExecutionContext } from "ava";
+import { writeFileSync } from "fs";
+import * as path from "path";
+import { Simulator, asFound, startSimulator, ClusterOptions } from "../../simulator";
+import { PulumiProject, findPulumiCli } from "../../harness/pulumiCli";
+import { findYamlHost, yamlPath } from "../../harness/yamlHost";
+
+const cli = findPulumiCli();
+const yaml = cli.ok ? findYamlHost() : cli;
+const TYPE = "ontap-security:index:ClusterSecurity";
+
+/** A YAML project: `resources` and `config` are YAML text, indented by two. */
+function projectFile(resources: string, config = ""): string {
+  return ["name: ontap-yaml", "runtime: yaml", ...(config === "" ? [] : ["config:", config]), "resources:", resources, ""].join("\n");
+}
+
+/** One resource of the plugin, with settings written as YAML below `properties:`. */
+function clusterResource(name: string, properties: string, options = ""): string {
+  return [`  ${name}:`, `    type: ${TYPE}`, "    properties:", properties, ...(options === "" ? [] : ["    options:", options])].join("\n");
+}
+
+interface Fixture {
+  project: PulumiProject;
+  write(text: string): void;
+}
+
+async function fixture(t: ExecutionContext, text: string): Promise<Fixture> {
+  if (!cli.ok || !yaml.ok) throw new Error(cli.ok ? (yaml.ok ? "" : yaml.reason) : cli.reason);
+  const project = new PulumiProject(cli.dir, {
+    projectFile: text,
+    env: { PATH: yamlPath(cli.dir, yaml.dir) },
+    log: (line) => t.log(line),
+  });
+  t.teardown(() => project.close());
+  return { project, write: (next) => writeFileSync(path.join(project.dir, "Pulumi.yaml"), next) };
+}
+
+async function simulator(t: ExecutionContext, clusters: ClusterOptions[]): Promise<Simulator> {
+  const sim = await startSimulator({ clusters });
+  t.teardown(() => sim.close());
+  return sim;
+}
+
+/** Stack config of the default provider, in the plugin's own namespace. */
+async function initDefaultProvider(project: PulumiProject, sim: Simulator): Promise<void> {
+  await project.init(
+    { "ontap-security:host": sim.clusters[0].host, "ontap-security:username": sim.username, "ontap-security:caCertificate": sim.caCertificate },
+    { "ontap-security:password": sim.password },
+  );
+}
+
+/** Asserts no credential of the simulators appears anywhere the CLI printed or in the exported state. */
+async function assertNoPlaintext(t: ExecutionContext, project: PulumiProject, secrets: readonly string[]): Promise<string> {
+  const exported = (await project.ok(["stack", "export"])).stdout;
+  for (const secretValue of secrets) {
+    t.false(exported.includes(secretValue), "a credential is in the exported state in plaintext");
+    t.false(project.transcript().includes(secretValue), "a credential was printed");
+  }
+  return exported;
+}
+
+const SETTINGS = ["      fips:", "        enabled: true", "      managementProtocols:", "        rshEnabled: false"].join("\n");
+
+if (!cli.ok || !yaml.ok) {
+  test(`the Pulumi CLI and the YAML language host are available (${cli.ok ? (yaml.ok ? "" : yaml.reason) : cli.reason})`, (t) => {
+    t.fail("No Pulumi CLI or YAML host: run scripts/pulumi-cli.sh and scripts/pulumi-language-yaml.sh to see why.");
+  });
+} else {
+  test.serial("a YAML program previews, applies, refreshes and destroys through the plugin, with each change a property diff under the resource", async (t) => {
+    const sim = await simulator(t, [{ name: "paris-a", security: asFound() }]);
+    const cluster = sim.clusters[0];
+    const f = await fixture(t, projectFile(clusterResource("paris", SETTINGS)));
+    await initDefaultProvider(f.project, sim);
+
+    const preview = await f.project.run(["preview"]);
+    t.is(preview.code, 0, preview.output);
+    // The adoption's found → desired report, logged against the resource: listed under it.
+    t.regex(preview.output, new RegExp(`${TYPE} \\(paris\\):\\s+ontap: cluster paris-a: create \\(adopts the cluster's settings\\)`));
+    t.true(preview.output.includes("ontap: cluster paris-a: fips.enabled: false → true"), preview.output);
+    const diff = await f.project.run(["preview", "--diff"]);
+    t.regex(diff.output, new RegExp(`\\+ ${TYPE}: \\(create\\)`));
+    t.deepEqual(cluster.patches(), [], "a preview changes nothing");
+
+    const up = await f.project.run(["up", "--yes"]);
+    t.is(up.code, 0, up.output);
+    t.true(cluster.security.fips?.enabled);
+    t.false(cluster.security.management_protocols?.rsh_enabled);
+
+    // A changed program: the property diff under the resource, and in the JSON a PR tool renders.
+    f.write(projectFile(clusterResource("paris", `${SETTINGS}\n        telnetEnabled: false`)));
+    const changed = await f.project.run(["preview", "--diff"]);
+    t.is(changed.code, 0, changed.output);
+    t.regex(changed.output, new RegExp(`~ ${TYPE}: \\(update\\)`));
+    t.regex(changed.output, /~ telnetEnabled: true => false/);
+    const json = await f.project.run(["preview", "--json"]);
+    t.is(json.code, 0, json.output);
+    const steps = (JSON.parse(json.stdout) as { steps: { op: string; urn: string; detailedDiff?: Record<string, { kind: string }> }[] }).steps;
+    const step = steps.find((s) => s.urn.endsWith("::paris"));
+    t.is(step?.op, "update");
+    t.deepEqual(step?.detailedDiff, { "managementProtocols.telnetEnabled": { kind: "update", inputDiff: false } });
+
+    // Back to the applied program; an admin turns rsh on again: the drift is a property diff too.
+    f.write(projectFile(clusterResource("paris", SETTINGS)));
+    cluster.security.management_protocols = { rsh_enabled: true, telnet_enabled: true };
+    const drift = await f.project.run(["preview", "--refresh", "--diff"]);
+    t.is(drift.code, 0, drift.output);
+    t.regex(drift.output, new RegExp(`~ ${TYPE}: \\(update\\)`));
+    t.regex(drift.output, /~ rshEnabled: true => false/);
+
+    const refresh = await f.project.run(["refresh", "--yes"]);
+    t.is(refresh.code, 0, refresh.output);
+    const state = JSON.parse(await assertNoPlaintext(t, f.project, [sim.password])) as {
+      deployment: { resources: { type: string; outputs?: Record<string, unknown>; inputs?: Record<string, unknown> }[] };
+    };
+    const resource = state.deployment.resources.find((r) => r.type === TYPE);
+    t.deepEqual(resource?.outputs?.managementProtocols, { rshEnabled: true, telnetEnabled: true }, "refresh records what the cluster has");
+    t.deepEqual(resource?.inputs?.managementProtocols, { rshEnabled: false }, "refresh keeps the program's inputs");
+    const provider = state.deployment.resources.find((r) => r.type === "pulumi:providers:ontap-security");
+    t.like(provider?.inputs?.password as object, { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" }, "the password is a secret in state");
+
+    const patchesBefore = cluster.patches().length;
+    const destroy = await f.project.run(["destroy", "--yes"]);
+    t.is(destroy.code, 0, destroy.output);
+    t.is(cluster.patches().length, patchesBefore, "destroy leaves the cluster as it is");
+    t.true(cluster.security.fips?.enabled);
+  });
+
+  test.serial("preview refuses turning conversion off on a cluster that has it on, before anything changes", async (t) => {
+    const sim = await simulator(t, [{ name: "lyon-b", security: { software_data_encryption: { conversion_enabled: true, disabled_by_default: false } } }]);
+    const f = await fixture(t, projectFile(clusterResource("lyon", ["      softwareDataEncryption:", "        conversionEnabled: false"].join("\n"))));
+    await initDefaultProvider(f.project, sim);
+    const preview = await f.project.run(["preview"]);
+    t.not(preview.code, 0, preview.output);
+    t.regex(preview.output, /softwareDataEncryption\.conversionEnabled cannot go from true to false/);
+    const up = await f.project.run(["up", "--yes"]);
+    t.not(up.code, 0, up.output);
+    t.deepEqual(sim.clusters[0].patches(), [], "nothing was sent");
+  });
+
+  test.serial("a job that fails ends the update with ONTAP's message, state records what the cluster has, and the next up finishes", async (t) => {
+    const sim = await simulator(t, [{ name: "nice-c", security: asFound(), scenario: { failNextJobs: { count: 1, code: 52428820, message: "simulated job failure" } } }]);
+    const f = await fixture(t, projectFile(clusterResource("nice", SETTINGS)));
+    await initDefaultProvider(f.project, sim);
+    const failed = await f.project.run(["up", "--yes"]);
+    t.not(failed.code, 0, failed.output);
+    t.regex(failed.output, /simulated job failure/);
+    const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+    const recorded = exported.deployment.resources.find((r) => r.type === TYPE);
+    t.deepEqual(recorded?.outputs?.fips, { enabled: false }, "state says what the cluster has after the failed job");
+    const again = await f.project.run(["up", "--yes"]);
+    t.is(again.code, 0, again.output);
+    t.true(sim.clusters[0].security.fips?.enabled);
+  });
+
+  test.serial("two explicit providers with their own credentials manage two clusters in one program", async (t) => {
+    const siteA = await simulator(t, [{ name: "site-a", security: asFound() }]);
+    const siteB = await simulator(t, [{ name: "site-b", security: asFound() }]);
+    t.not(siteA.password, siteB.password);
+    const provider = (name: string, site: string) =>
+      [
+        `  ${name}:`,
+        "    type: pulumi:providers:ontap-security",
+        "    properties:",
+        `      host: \${${site}Host}`,
+        `      username: \${${site}User}`,
+        `      password: \${${site}Password}`,
+        `      caCertificate: \${${site}Ca}`,
+      ].join("\n");
+    const config = ["siteA", "siteB"]
+      .flatMap((site) => [`  ${site}Host: { type: string }`, `  ${site}User: { type: string }`, `  ${site}Password: { type: string, secret: true }`, `  ${site}Ca: { type: string }`])
+      .join("\n");
+    const resources = [
+      provider("a", "siteA"),
+      provider("b", "siteB"),
+      clusterResource("clusterA", SETTINGS, "      provider: ${a}"),
+      clusterResource("clusterB", SETTINGS, "      provider: ${b}"),
+    ].join("\n");
+    const f = await fixture(t, projectFile(resources, config));
+    await f.project.init(
+      {
+        siteAHost: siteA.clusters[0].host,
+        siteAUser: siteA.username,
+        siteACa: siteA.caCertificate,
+        siteBHost: siteB.clusters[0].host,
+        siteBUser: siteB.username,
+        siteBCa: siteB.caCertificate,
+      },
+      { siteAPassword: siteA.password, siteBPassword: siteB.password },
+    );
+    const up = await f.project.run(["up", "--yes"]);
+    t.is(up.code, 0, up.output);
+    t.true(siteA.clusters[0].security.fips?.enabled);
+    t.true(siteB.clusters[0].security.fips?.enabled);
+    await assertNoPlaintext(t, f.project, [siteA.password, siteB.password]);
+  });
+}

@@ -2,17 +2,18 @@
  * `pulumi-ontap-security simulator`: simulated ONTAP clusters on 127.0.0.1 for a pipeline's own
  * `pulumi preview`/`up`. Once every cluster listens it prints `export ONTAP_*='…'` lines on stdout (and
  * writes them to `--write-env`, atomically, for a pipeline to wait for and `source`; not `--env-file`,
- * which Node.js itself takes from any command line it runs), then serves until
- * SIGINT or SIGTERM, when it closes the clusters, writes `--request-log` and removes the env file.
+ * which Node.js itself takes from any command line it runs), then serves until SIGINT, SIGTERM or
+ * SIGHUP, when it closes the clusters, writes `--request-log` and removes the env file. Both files are
+ * claimed before any cluster starts (see simulatorFiles.ts).
  */
 import { readFileSync } from "fs";
-import { rename, rm, writeFile } from "fs/promises";
 import { parseArgs } from "util";
 import { isLeft } from "fp-ts/Either";
 
 import { ClusterOptions, KNOWN_VERSIONS, Simulator, asFound, ontapEnvironment, shellExports, startSimulator } from "../simulator";
 import { atLeast, parseVersion } from "../simulator/ontapVersion";
 import { decodeSimulatorConfig } from "./simulatorConfig";
+import { RequestLogFile, WrittenFile, claimEnvFile, openRequestLog, removeWritten, writeExclusively } from "./simulatorFiles";
 import { UsageError, integerOption } from "./usageError";
 
 /** The most clusters one command starts (each is a listener and a few timers; more is a benchmark's job). */
@@ -34,7 +35,7 @@ export const SIMULATOR_USAGE = `usage: pulumi-ontap-security simulator [options]
 
 Starts simulated ONTAP clusters on 127.0.0.1, prints their ONTAP_* variables as shell lines
 (export ONTAP_HOST=…, ONTAP_HOSTS, ONTAP_USERNAME, ONTAP_PASSWORD, ONTAP_CA_CERTIFICATE,
-ONTAP_SIMULATOR_PID), and serves until SIGINT or SIGTERM.
+ONTAP_SIMULATOR_PID), and serves until SIGINT, SIGTERM or SIGHUP.
 
   --clusters N         how many clusters (default 1, or one per --version)
   --version V[,V…]     ONTAP release of every cluster, or one per cluster (default 9.16.1;
@@ -43,8 +44,9 @@ ONTAP_SIMULATOR_PID), and serves until SIGINT or SIGTERM.
   --config FILE        JSON {"clusters":[{"version","name","uuid","security","scenario"}]}:
                        each cluster's release, settings (ONTAP's fields) and faults
   --port P             port of the first cluster; the others take the next ones (default: free ports)
-  --write-env FILE     also write the export lines to FILE (mode 0600) once listening; removed on exit
-  --request-log FILE   on exit, write every request each cluster received to FILE as JSON
+  --write-env FILE     also write the export lines to FILE (mode 0600) once listening; removed on exit;
+                       FILE must not exist
+  --request-log FILE   on exit, write the requests each cluster received to FILE as JSON
   -h, --help           this text`;
 
 
@@ -148,22 +150,18 @@ export function requestLogDocument(simulator: Pick<Simulator, "clusters">): unkn
   };
 }
 
-/** Writes `text` to `file` so that a reader never sees it half-written (a temporary file, then a rename). */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, text, { mode: 0o600 });
-  await rename(temporary, file);
-}
+/** The signals that stop the command: Ctrl-C, `kill`, and a closed terminal or session. */
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      // Still listening, so a second signal during clean-up does not kill the process halfway.
+      for (const name of STOP_SIGNALS) process.on(name, () => undefined);
+      for (const name of STOP_SIGNALS) process.off(name, stop);
       resolve(signal);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    for (const name of STOP_SIGNALS) process.on(name, stop);
   });
 }
 
@@ -176,27 +174,40 @@ export async function runSimulatorCommand(argv: readonly string[]): Promise<numb
   }
   // Listen for signals before anything starts, so a pipeline that stops it early still gets a clean exit.
   const signalled = untilSignal();
-  if (command.envFile !== undefined) await rm(command.envFile, { force: true });
-  const simulator = await startSimulator({ clusters: command.clusters, ...(command.port === undefined ? {} : { port: command.port }) });
+  // Both files are claimed before any cluster starts: a name that cannot be used is refused (exit 2)
+  // with nothing started and nothing written.
+  if (command.envFile !== undefined) await claimEnvFile(command.envFile);
+  const requestLog: RequestLogFile | undefined = command.requestLog === undefined ? undefined : await openRequestLog(command.requestLog);
+  let simulator: Simulator;
   try {
-    const exports = shellExports({ ...ontapEnvironment(simulator), ONTAP_SIMULATOR_PID: String(process.pid) });
-    process.stdout.write(exports);
+    simulator = await startSimulator({ clusters: command.clusters, ...(command.port === undefined ? {} : { port: command.port }) });
+  } catch (error) {
+    await requestLog?.discard();
+    throw error;
+  }
+  let envFile: WrittenFile | undefined;
+  try {
+    const exportLines = shellExports({ ...ontapEnvironment(simulator), ONTAP_SIMULATOR_PID: String(process.pid) });
+    process.stdout.write(exportLines);
     // Last: a pipeline waiting for this file may go ahead as soon as it appears.
-    if (command.envFile !== undefined) await writeAtomically(command.envFile, exports);
+    if (command.envFile !== undefined) envFile = await writeExclusively(command.envFile, exportLines);
     console.error(
       [
         `ONTAP simulator: ${simulator.clusters.length} cluster(s) on 127.0.0.1`,
         ...simulator.clusters.map((c) => `  ${c.name}  ONTAP ${c.version}  ${c.url}  uuid ${c.uuid}`),
         ...(command.envFile === undefined ? [] : [`variables written to ${command.envFile}`]),
-        "serving until SIGINT or SIGTERM",
+        `serving until ${STOP_SIGNALS.join(", ")}`,
       ].join("\n"),
     );
     const signal = await signalled;
+    // After SIGHUP the terminal may be gone: a failed write to it must not stop the clean-up.
+    for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
     console.error(`ONTAP simulator: ${signal}: closing`);
   } finally {
+    // The env file holds the password: it goes first, whatever happens after.
+    if (envFile !== undefined) await removeWritten(envFile);
     await simulator.close();
-    if (command.requestLog !== undefined) await writeFile(command.requestLog, `${JSON.stringify(requestLogDocument(simulator), null, 2)}\n`);
-    if (command.envFile !== undefined) await rm(command.envFile, { force: true });
+    await requestLog?.write(`${JSON.stringify(requestLogDocument(simulator), null, 2)}\n`);
   }
   return 0;
 }

@@ -45,11 +45,27 @@ const SecurityInit = t.exact(
   "SecurityInit",
 );
 
-const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, "NonNegativeInteger");
+/** A count: a whole number from 0 that arithmetic keeps exact. */
+const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0 && n <= Number.MAX_SAFE_INTEGER, `NonNegativeInteger (0 to ${Number.MAX_SAFE_INTEGER})`);
+
+/**
+ * The longest delay Node.js can time: `setTimeout` takes a signed 32-bit count of milliseconds, and
+ * silently runs a longer one after 1 ms (so `1e300` would be no delay at all).
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** A duration in milliseconds, every one of which the simulator gives to `setTimeout`. */
+const DurationMs = t.refinement(t.Int, (n) => n >= 0 && n <= MAX_DURATION_MS, `DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`);
+
+/** An HTTP status a server can send. */
+const HttpStatus = t.refinement(t.Int, (n) => n >= 100 && n <= 599, "HttpStatus (100 to 599)");
+
+/** A switch or field whose name ends in `Ms` is a duration. */
+const isDuration = (name: string): boolean => name.endsWith("Ms");
 
 /**
  * The allowed values of each scenario switch that takes a string (TypeScript's unions are gone at run
- * time); test/e2e/cliSimulator.test.ts fails when the simulator gains one that is not listed here.
+ * time); test/cliSimulatorInput.test.ts fails when the simulator gains one that is not listed here.
  */
 export const SCENARIO_CHOICES: Readonly<Record<string, readonly string[]>> = {
   failedJobAnswer: ["error", "job"],
@@ -63,7 +79,7 @@ function switchCodec(name: string, byDefault: unknown): t.Mixed {
   const choices = SCENARIO_CHOICES[name];
   if (choices !== undefined) return t.keyof(Object.fromEntries(choices.map((choice) => [choice, null])) as Record<string, null>);
   if (typeof byDefault === "boolean") return t.boolean;
-  return NonNegativeInt;
+  return isDuration(name) ? DurationMs : NonNegativeInt;
 }
 
 /** A transport fault (see `TransportFault` in simulator/scenario.ts). */
@@ -74,11 +90,11 @@ const TransportFaultCodec = t.exact(
       method: t.string,
       path: t.string,
       count: NonNegativeInt,
-      status: t.Int,
+      status: HttpStatus,
       location: t.string,
       retryAfter: t.string,
       afterWork: t.boolean,
-      intervalMs: NonNegativeInt,
+      intervalMs: DurationMs,
       bytes: NonNegativeInt,
       declareLength: t.boolean,
     }),
@@ -106,24 +122,43 @@ const ClusterConfig = t.exact(
 
 const SimulatorConfig = t.exact(t.type({ clusters: t.array(ClusterConfig) }), "SimulatorConfig");
 
-/** Keys of `value` that `codec` (an exact type, possibly nested) would silently drop, as dotted paths. */
+/** A value as JSON, cut short: enough to recognise it in a message. */
+function briefly(value: unknown): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
+}
+
+/** The properties an exact type (possibly an intersection of them) allows, or undefined for any other codec. */
+function propsOf(type: t.Mixed & { _tag?: string; props?: t.Props; types?: t.Mixed[] }): t.Props | undefined {
+  if ((type._tag === "InterfaceType" || type._tag === "PartialType") && type.props !== undefined) return type.props;
+  if (type._tag === "IntersectionType" && type.types !== undefined) {
+    const parts = type.types.map(propsOf);
+    return parts.every((part) => part !== undefined) ? Object.assign({}, ...parts) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Keys of `value` that `codec` (an exact type, possibly nested) would silently drop, as dotted paths
+ * with the value given and the keys allowed. Looked up as own properties only: `constructor` or
+ * `__proto__` is an unknown key like any other, not a way into `Object.prototype`.
+ */
 function unknownKeys(codec: t.Mixed, value: unknown, path: string): string[] {
-  const type = codec as t.Mixed & { _tag?: string; type?: t.Mixed; props?: t.Props };
+  const type = codec as t.Mixed & { _tag?: string; type?: t.Mixed };
   if (type._tag === "ExactType" && type.type !== undefined) return unknownKeys(type.type, value, path);
   if (type._tag === "RefinementType" && type.type !== undefined) return unknownKeys(type.type, value, path);
   if (type._tag === "ArrayType" && type.type !== undefined && Array.isArray(value)) {
     return value.flatMap((item, index) => unknownKeys(type.type as t.Mixed, item, `${path}${path ? "." : ""}${index}`));
   }
-  if ((type._tag === "InterfaceType" || type._tag === "PartialType") && type.props !== undefined) {
-    if (typeof value !== "object" || value === null) return [];
-    const props = type.props;
-    return Object.entries(value).flatMap(([key, item]) => {
-      const where = `${path}${path ? "." : ""}${key}`;
-      const prop = props[key];
-      return prop === undefined ? [`${where}: unknown key; allowed: ${Object.keys(props).join(", ")}`] : unknownKeys(prop, item, where);
-    });
-  }
-  return [];
+  const props = propsOf(type);
+  if (props === undefined || typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const where = `${path}${path ? "." : ""}${key}`;
+    const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
+    return prop === undefined
+      ? [`${where}: unknown key (given ${briefly(item)}); allowed: ${Object.keys(props).join(", ")}`]
+      : unknownKeys(prop, item, where);
+  });
 }
 
 /**
@@ -132,8 +167,8 @@ function unknownKeys(codec: t.Mixed, value: unknown, path: string): string[] {
  */
 export function decodeSimulatorConfig(json: unknown): Either<string[], ClusterOptions[]> {
   const decoded = SimulatorConfig.decode(json);
-  if (isLeft(decoded)) return left(describeValidationErrors(decoded.left));
-  const problems = unknownKeys(SimulatorConfig, json, "");
+  const problems = [...(isLeft(decoded) ? describeValidationErrors(decoded.left) : []), ...unknownKeys(SimulatorConfig, json, "")];
+  if (isLeft(decoded)) return left(problems);
   if (decoded.right.clusters.length === 0) problems.push("clusters: got [], expected at least one cluster");
   return problems.length > 0 ? left(problems) : right(decoded.right.clusters as ClusterOptions[]);
 }

@@ -40,7 +40,9 @@ export function describeValidationErrors(errors: t.Errors): string[] {
 }
 
 function isCombinator(type: t.Decoder<unknown, unknown>): boolean {
-  const tag = (type as { _tag?: string })._tag;
+  const { _tag: tag, type: inner } = type as { _tag?: string; type?: t.Decoder<unknown, unknown> };
+  // An exact intersection validates each member under the exact type's own context entry.
+  if (tag === "ExactType" && inner !== undefined) return isCombinator(inner);
   return tag === "IntersectionType" || tag === "UnionType";
 }
 

@@ -1,135 +1,21 @@
-// The package's command, `pulumi-ontap-security`: the subcommand table, `simulator`'s command line by
-// tables, and the command itself run as a pipeline runs it (a child process, its variables sourced by
-// bash, stopped by a signal).
+// The package's command, `pulumi-ontap-security simulator`, run as a pipeline runs it: a child process,
+// its variables sourced by bash, stopped by a signal; a command line it refuses, starting nothing. Its
+// command line and --config by tables, in process: test/cliSimulatorInput.test.ts.
 
 import test, { ExecutionContext } from "ava";
 import { ChildProcess, spawn, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
+import { createServer } from "net";
 import { request as httpsRequest } from "https";
 import { tmpdir } from "os";
 import * as path from "path";
-import { isLeft, isRight } from "fp-ts/Either";
 
-import { SUBCOMMANDS, usage } from "../../cli/main";
-import { MAX_CLUSTERS, SimulatorCommand, parseSimulatorArgs } from "../../cli/simulator";
-import { SCENARIO_CHOICES, ScenarioOverrides, decodeSimulatorConfig } from "../../cli/simulatorConfig";
-import { UsageError } from "../../cli/usageError";
-import { asFound, ontapEnvironment, shellExports } from "../../simulator";
-import { defaultScenario } from "../../simulator/scenario";
+import { ontapEnvironment, shellExports } from "../../simulator";
 
 const MAIN = path.resolve(__dirname, "..", "..", "cli", "main.js");
 
-const noFiles = (file: string): string => {
-  throw new Error(`no file ${file} in this test`);
-};
-
 // ---------------------------------------------------------------------------------------------------------
-// The command line
-
-const accepted: { args: string[]; expected: SimulatorCommand }[] = [
-  { args: [], expected: { clusters: [{}] } },
-  { args: ["--clusters", "3"], expected: { clusters: [{}, {}, {}] } },
-  { args: ["--version", "9.8.0"], expected: { clusters: [{ version: "9.8.0" }] } },
-  { args: ["--clusters=2", "--version=9.10.1"], expected: { clusters: [{ version: "9.10.1" }, { version: "9.10.1" }] } },
-  { args: ["--version", "9.8.0,9.16.1"], expected: { clusters: [{ version: "9.8.0" }, { version: "9.16.1" }] } },
-  { args: ["--version", "9.8.0", "--version", "9.11.1"], expected: { clusters: [{ version: "9.8.0" }, { version: "9.11.1" }] } },
-  { args: ["--as-found"], expected: { clusters: [{ security: asFound() }] } },
-  {
-    args: ["--port", "40000", "--write-env", "sim.env", "--request-log", "requests.json"],
-    expected: { clusters: [{}], port: 40000, envFile: "sim.env", requestLog: "requests.json" },
-  },
-];
-
-for (const { args, expected } of accepted) {
-  test(`simulator ${args.join(" ") || "(no options)"} is read as asked`, (t) => {
-    t.deepEqual(parseSimulatorArgs(args, noFiles), expected);
-  });
-}
-
-const refused: { args: string[]; option: string; message: RegExp }[] = [
-  { args: ["--clusters", "0"], option: "--clusters", message: /--clusters must be an integer from 1 to 1000, got "0"/ },
-  { args: ["--clusters", "2.5"], option: "--clusters", message: /got "2.5"/ },
-  { args: ["--clusters", String(MAX_CLUSTERS + 1)], option: "--clusters", message: /from 1 to 1000/ },
-  { args: ["--port", "70000"], option: "--port", message: /--port must be an integer from 1 to 65535, got "70000"/ },
-  { args: ["--port", "65535", "--clusters", "2"], option: "--port", message: /no room for 2 clusters/ },
-  { args: ["--version", "8.3.0"], option: "--version", message: /--version: version "8.3.0" has no REST API/ },
-  { args: ["--version", "latest"], option: "--version", message: /"latest" is not of the form 9.16.1; known versions: 9.6.0/ },
-  { args: ["--clusters", "3", "--version", "9.8.0,9.10.1"], option: "--clusters", message: /--clusters 3 but 2 releases/ },
-  { args: ["--as-found", "--version", "9.8.0"], option: "--as-found", message: /fields that ONTAP 9.8.0 lacks; use --version 9.10.1 or later/ },
-  { args: ["--config", "c.json", "--clusters", "2"], option: "--clusters", message: /cannot be combined with --config/ },
-  { args: ["--env-file", "x"], option: "", message: /Unknown option '--env-file'/ },
-  { args: ["extra"], option: "", message: /Unexpected argument 'extra'/ },
-];
-
-for (const { args, option, message } of refused) {
-  test(`simulator ${args.join(" ")} is refused, naming ${option || "the line"}`, (t) => {
-    const error = t.throws(() => parseSimulatorArgs(args, noFiles), { instanceOf: UsageError, message });
-    t.is(error?.option, option);
-  });
-}
-
-test("--help is answered without starting anything", (t) => {
-  t.is(parseSimulatorArgs(["--help"], noFiles), "help");
-  t.is(parseSimulatorArgs(["-h", "--clusters", "2"], noFiles), "help");
-});
-
-test("--config gives each cluster its release, settings and faults", (t) => {
-  const config = {
-    clusters: [
-      { version: "9.8.0", name: "old", security: { fips: { enabled: true } }, scenario: { failNextJobs: { count: 1, code: 5, message: "no" } } },
-      { uuid: "0f0e0d0c-0000-4000-8000-000000000001", security: { management_protocols: { telnet_enabled: true } }, scenario: { jobDurationMs: 2000 } },
-    ],
-  };
-  t.deepEqual(parseSimulatorArgs(["--config", "sim.json"], (file) => (file === "sim.json" ? JSON.stringify(config) : noFiles(file))), {
-    clusters: config.clusters,
-  });
-});
-
-const badConfigs: { json: unknown; problems: string[] }[] = [
-  { json: {}, problems: ["clusters: got undefined, expected Array<Cluster>"] },
-  { json: { clusters: [] }, problems: ["clusters: got [], expected at least one cluster"] },
-  { json: { clusters: [{ version: 9.8 }] }, problems: ["clusters.0.version: got 9.8, expected string"] },
-  { json: { clusters: [{ security: { fips: { enabled: "yes" } } }] }, problems: ['clusters.0.security.fips.enabled: got "yes", expected boolean'] },
-  {
-    json: { clusters: [{ security: { tls: { protocol_versions: "TLSv1.2" } } }] },
-    problems: ['clusters.0.security.tls.protocol_versions: got "TLSv1.2", expected Array<string>'],
-  },
-  { json: { clusters: [{ scenario: { jobDurationMs: -1 } }] }, problems: ["clusters.0.scenario.jobDurationMs: got -1, expected NonNegativeInteger"] },
-  { json: { clusters: [{ scenario: { failedJobAnswer: "eror" } }] }, problems: ['clusters.0.scenario.failedJobAnswer: got "eror", expected "error" | "job"'] },
-  { json: { clusters: [{ colour: "red" }] }, problems: ["clusters.0.colour: unknown key; allowed: version, name, uuid, security, scenario"] },
-  {
-    json: { clusters: [{ security: { management_protocols: { rlogin_enabled: false } } }] },
-    problems: ["clusters.0.security.management_protocols.rlogin_enabled: unknown key; allowed: rsh_enabled, telnet_enabled"],
-  },
-  { json: { clusters: [{ scenario: { slow: true } }] }, problems: [/^clusters\.0\.scenario\.slow: unknown key; allowed: jobDurationMs, /.source] },
-];
-
-for (const { json, problems } of badConfigs) {
-  test(`a --config of ${JSON.stringify(json)} is refused with the path, the value and what is allowed`, (t) => {
-    const decoded = decodeSimulatorConfig(json);
-    if (!isLeft(decoded)) return t.fail("accepted");
-    t.is(decoded.left.length, problems.length, decoded.left.join("\n"));
-    problems.forEach((expected, i) => (expected.startsWith("^") ? t.regex(decoded.left[i] as string, new RegExp(expected)) : t.is(decoded.left[i], expected)));
-  });
-}
-
-test("a --config file that is not JSON names the file", (t) => {
-  t.throws(() => parseSimulatorArgs(["--config", "sim.json"], () => "{ clusters: "), { instanceOf: UsageError, message: /^--config sim\.json: .*JSON/ });
-});
-
-test("--config knows every scenario switch the simulator has, and the values of those that take a string", (t) => {
-  const defaults = defaultScenario();
-  t.deepEqual(Object.keys(ScenarioOverrides.type.props).sort(), [...new Set([...Object.keys(defaults), "failNextJobs"])].sort());
-  for (const [name, value] of Object.entries(defaults)) {
-    if (typeof value === "string") t.true(SCENARIO_CHOICES[name]?.includes(value), `SCENARIO_CHOICES lists ${name} and its default "${value}"`);
-  }
-  t.true(isRight(decodeSimulatorConfig({ clusters: [{ scenario: defaultScenario({ failNextJobs: { count: 2, code: 1, message: "m" } }) }] })));
-});
-
-test("the command's table lists simulator, and its usage names every subcommand", (t) => {
-  t.true("simulator" in SUBCOMMANDS);
-  for (const name of Object.keys(SUBCOMMANDS)) t.regex(usage(), new RegExp(`^  ${name} `, "m"));
-});
+// The command line, as a pipeline meets it
 
 test("an unknown subcommand exits 2 with the allowed ones, starting nothing", (t) => {
   const result = spawnSync(process.execPath, [MAIN, "simulate"], { encoding: "utf8", timeout: 60_000 });
@@ -162,12 +48,6 @@ test("the export lines survive bash's source unchanged, PEM newlines and quotes 
   t.deepEqual(JSON.parse(result.stdout), variables);
   t.is(variables.ONTAP_HOST, "127.0.0.1:1");
   t.is(variables.ONTAP_HOSTS, "127.0.0.1:1 127.0.0.1:2");
-});
-
-test("ontapEnvironment points at the cluster asked for, and refuses one that is not there", (t) => {
-  const sim = { clusters: [{ host: "127.0.0.1:1" }, { host: "127.0.0.1:2" }], caCertificate: "pem", username: "u", password: "p" };
-  t.is(ontapEnvironment(sim, 1).ONTAP_HOST, "127.0.0.1:2");
-  t.throws(() => ontapEnvironment(sim, 2), { instanceOf: RangeError, message: /no cluster at index 2; it has 2 \(0 to 1\)/ });
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -204,7 +84,7 @@ async function waitForFile(t: ExecutionContext, file: string, child: ChildProces
   }
 }
 
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
   test(`simulator serves what --config asks, writes its variables for bash, and cleans up on ${signal}`, async (t) => {
     const dir = mkdtempSync(path.join(tmpdir(), "ontap-sim-command-"));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -269,3 +149,53 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     t.false(readFileSync(requestLog, "utf8").includes(password), "no password in the request log");
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Files the command must not touch, and a start that fails
+
+/** Runs the command to its end (it must end by itself: a refusal or a failed start). */
+function runToEnd(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [MAIN, "simulator", ...args], { encoding: "utf8", timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function scratch(t: ExecutionContext): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "ontap-sim-files-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test("--write-env naming an existing file exits 2 before any cluster starts, and the file is kept as it was", (t) => {
+  const dir = scratch(t);
+  const envFile = path.join(dir, "ci.env");
+  writeFileSync(envFile, "export DEPLOY_KEY=keep\n");
+  const result = runToEnd(["--write-env", envFile, "--request-log", path.join(dir, "requests.json")]);
+  t.is(result.status, 2, result.stderr);
+  t.regex(result.stderr, /--write-env .*ci\.env already exists; name a file that does not/);
+  t.is(result.stdout, "", "no variables printed: nothing started");
+  t.is(readFileSync(envFile, "utf8"), "export DEPLOY_KEY=keep\n");
+  t.deepEqual(readdirSync(dir), ["ci.env"], "no request log, no temporary file");
+});
+
+test("an unwritable --request-log exits 2 before any cluster starts and before the password is written anywhere", (t) => {
+  const dir = scratch(t);
+  const envFile = path.join(dir, "sim.env");
+  const result = runToEnd(["--write-env", envFile, "--request-log", path.join(dir, "missing", "requests.json")]);
+  t.is(result.status, 2, result.stderr);
+  t.regex(result.stderr, /--request-log .*requests\.json cannot be written: ENOENT/);
+  t.is(result.stdout, "");
+  t.deepEqual(readdirSync(dir), [], "no env file");
+});
+
+test("a start that fails (the port is taken) leaves no env file and no request log behind, and exits 1", async (t) => {
+  const dir = scratch(t);
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  t.teardown(() => blocker.close());
+  const port = (blocker.address() as { port: number }).port;
+  const result = runToEnd(["--port", String(port), "--write-env", path.join(dir, "sim.env"), "--request-log", path.join(dir, "requests.json")]);
+  t.is(result.status, 1, result.stderr);
+  t.regex(result.stderr, /EADDRINUSE/);
+  t.is(result.stdout, "");
+  t.deepEqual(readdirSync(dir), []);
+});

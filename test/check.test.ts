@@ -1,5 +1,8 @@
 import test from "ava";
+import { generateKeyPairSync } from "crypto";
 import { UNKNOWN, validateInputs } from "../provider/lifecycle/check";
+import { createProvider } from "../provider/provider";
+import { systemClock } from "../provider/ontap/clock";
 
 const provider = "exports.handler = …";
 
@@ -127,4 +130,89 @@ test("check reports every failure at once", (t) => {
 
 test("a wrong type inside a group is one failure that shows the leaf value, not the whole group", (t) => {
   t.deepEqual(validateInputs({}, { fips: { enabled: "yes" } }), [{ property: "fips", reason: 'fips.enabled is "yes"; expected boolean' }]);
+});
+
+// What the engine prints of a check failure: `property <p> value <v> has a problem: <reason>`, with `v`
+// taken from the program's own inputs, or, for a failure without a property, only the reason. So no
+// failure may name a property whose value holds a secret; its reason still names the argument in words.
+
+const KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+const RSA_KEY = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+/** A certificate block by its shape: enough for what check judges from text alone. */
+const CERTIFICATE = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+const oneLine = (pem: string): string => pem.trim().split("\n").join("\\n");
+const PASSWORD = "Hunter2-correct-horse";
+
+/** The provider's own check, with no stack config and an empty environment: nothing here reaches a network. */
+const providerCheck = createProvider(() => ({ config: undefined, env: {}, clock: systemClock, log: () => undefined })).check;
+
+/** What must never reach the engine's output: the key's body lines and the password. */
+function secretsOf(news: Record<string, unknown>): string[] {
+  const lines = [KEY, RSA_KEY].flatMap((pem) => pem.split("\n").filter((line) => line.length > 20 && !line.startsWith("-----")));
+  return JSON.stringify(news).includes(PASSWORD) ? [...lines, PASSWORD] : lines;
+}
+
+/** The text the engine prints for a failure, as `issueCheckFailures` (pkg/resource/deploy/step_generator.go) forms it. */
+const printed = (news: Record<string, unknown>, failure: { property: string; reason: string }): string =>
+  failure.property === "" ? failure.reason : `property ${failure.property} value ${JSON.stringify(news[failure.property])} has a problem: ${failure.reason}`;
+
+const secretBearing: [string, Record<string, unknown>, RegExp][] = [
+  ["a key given as clientCertificate", { clientCertificate: KEY }, /clientCertificate \(from argument\) holds a PEM private key, .* its key as clientKey \(argument clientKey, config ontap:clientKey or ONTAP_CLIENT_KEY\)/],
+  ["a key given as clientCertificate and as clientKey", { clientCertificate: KEY, clientKey: KEY }, /clientCertificate \(from argument\) holds a PEM private key/],
+  ["certificate and key swapped", { clientCertificate: KEY, clientKey: CERTIFICATE }, /clientCertificate \(from argument\) holds a private key and clientKey \(from argument\) a certificate: the two are swapped/],
+  ["a certificate and its key in one PEM as clientCertificate", { clientCertificate: CERTIFICATE + KEY, clientKey: KEY }, /clientCertificate \(from argument\) holds a PEM private key/],
+  ["a certificate and an RSA key in one PEM on one line with literal \\n", { clientCertificate: oneLine(CERTIFICATE + RSA_KEY) }, /clientCertificate \(from argument\) holds a PEM private key/],
+  ["a key given as caCertificate", { caCertificate: KEY }, /^caCertificate has no PEM certificate/],
+  ["a certificate and a key given as caCertificate", { caCertificate: CERTIFICATE + KEY }, /^caCertificate has a PEM block that is not a certificate/],
+  ["a key under a misspelt argument", { clientkey: KEY }, /^clientkey is not an argument of ClusterSecurity/],
+  ["a password under a misspelt argument", { pasword: PASSWORD }, /^pasword is not an argument of ClusterSecurity/],
+  ["a key where a settings group belongs", { fips: KEY }, /^fips is \(hidden\); expected \{ enabled\?: boolean \}$/],
+  ["a key inside a settings group", { tls: { protocolVersions: [KEY] } }, /^tls\.protocolVersions has/],
+  ["the password given as caCertificate too", { password: PASSWORD, caCertificate: PASSWORD }, /^caCertificate has no PEM certificate/],
+  ["user and password joined in username", { username: `admin:${PASSWORD}` }, /^username contains ":"/],
+  ["the password as a host", { password: PASSWORD, host: `${PASSWORD}/x` }, /^host .*must not have a path|^host .*is not a host name/],
+  ["a key given as the password's type-wrong value", { password: { key: KEY } }, /^password is \(hidden\); expected string$/],
+];
+
+for (const [title, news, reason] of secretBearing) {
+  test(`check refuses ${title} without the engine printing a secret, naming the argument in words`, async (t) => {
+    const { failures = [] } = await providerCheck({}, news);
+    t.true(failures.length > 0, "expected a failure");
+    t.true(failures.some((failure) => reason.test(failure.reason)), failures.map((f) => f.reason).join("\n"));
+    for (const failure of failures) {
+      const output = printed(news, failure);
+      for (const secret of secretsOf(news)) t.false(output.includes(secret), `a secret would be printed:\n${output}`);
+    }
+  });
+}
+
+const publicValues: [string, Record<string, unknown>, string][] = [
+  ["a CA whose one PEM block does not parse", { caCertificate: CERTIFICATE }, "caCertificate"],
+  ["a fractional job timeout beside a password", { password: PASSWORD, jobTimeoutSeconds: 1.5 }, "jobTimeoutSeconds"],
+  ["an http:// host", { host: "http://cluster1" }, "host"],
+  ["an unknown protocol version", { tls: { protocolVersions: ["TLSv1.4"] } }, "tls"],
+];
+
+for (const [title, news, property] of publicValues) {
+  test(`check still names the property for ${title}: its value holds no secret`, async (t) => {
+    const { failures = [] } = await providerCheck({}, news);
+    t.deepEqual(failures.map((f) => f.property), [property]);
+  });
+}
+
+test("a BigInt anywhere in the inputs is a failure that names the field, never a throw", async (t) => {
+  const cases: [Record<string, unknown>, string, RegExp][] = [
+    [{ jobTimeoutSeconds: 10n }, "jobTimeoutSeconds", /^jobTimeoutSeconds is 10n \(a BigInt\); expected number$/],
+    [{ fips: { enabled: 1n } }, "fips", /^fips\.enabled is 1n \(a BigInt\); expected boolean$/],
+    [{ tls: { protocolVersions: ["TLSv1.2", 3n] } }, "tls", /^tls\.protocolVersions\.1 is 3n \(a BigInt\); expected string$/],
+    [{ managementProtocols: { rshEnabled: { n: 2n } } }, "managementProtocols", /^managementProtocols\.rshEnabled is \{"n":"2n"\}; expected boolean$/],
+    [{ host: 10n }, "host", /^host is 10n \(a BigInt\); expected string$/],
+    [{ extra: 1n }, "", /^extra is not an argument of ClusterSecurity/],
+  ];
+  for (const [news, property, reason] of cases) {
+    const { failures = [] } = await providerCheck({}, news);
+    t.is(failures.length, 1, JSON.stringify(failures));
+    t.is(failures[0]?.property, property);
+    t.regex(failures[0]?.reason ?? "", reason);
+  }
 });

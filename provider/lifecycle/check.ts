@@ -6,9 +6,11 @@ import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import { baseUrlOf } from "../ontap/transport";
 import { validationProblems } from "../ontap/decode";
+import { REDACTED } from "../ontap/redact";
 import { fieldRow } from "../ontap/securityFields";
-import { caCertificateProblem, emptyArgumentProblem, usernameProblem } from "./connection";
+import { caCertificateProblem, emptyArgumentProblem, keyInCertificateProblem, usernameProblem } from "./connection";
 import { ClusterSecurityInputs } from "./model";
+import { holdsPrivateKey, onlyCertificates, withoutPrivateKeys } from "./pem";
 import { applyRules } from "./rules";
 import { MANAGED_GROUPS, MANAGED_ROWS, SettingRow, rowsOf, valueIn } from "./settings";
 import { UNKNOWN, containsUnknown } from "./unknown";
@@ -62,26 +64,91 @@ const SUBFIELDS: Record<string, string[]> = Object.fromEntries(
   MANAGED_GROUPS.map((group) => [group, rowsOf(group, MANAGED_ROWS).map((row) => row.key)]),
 );
 
-/** Values of these are never shown in a message. */
+/** Arguments whose values are secrets: never shown in a message, never named to the engine. */
 const SECRET_ARGUMENTS = new Set(["password", "clientKey"]);
+/** Arguments that hold PEM certificates: public, as long as they hold certificates and nothing else. */
+const CERTIFICATE_ARGUMENTS = new Set(["caCertificate", "clientCertificate"]);
+
+/** The secret values among the inputs, for recognising them wherever else they were put. */
+function secretsIn(news: Record<string, unknown>): string[] {
+  return [...SECRET_ARGUMENTS].map((key) => news[key]).filter((value): value is string => typeof value === "string" && value !== "" && value !== UNKNOWN);
+}
+
+/** A value as text, whatever it holds (a BigInt included), for looking into it: never thrown on. */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "bigint") return `${value}n`;
+  try {
+    return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? `${inner}n` : inner)) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** True when the text may hold a secret: a private key, or a secret argument's value put somewhere else. */
+function mayHoldSecret(text: string, secrets: readonly string[]): boolean {
+  return holdsPrivateKey(text) || secrets.some((secret) => spellingsOf(secret).some((spelling) => text.includes(spelling)));
+}
+
+/** A secret as it may be written: as it is, and escaped inside a JSON string. */
+function spellingsOf(secret: string): string[] {
+  return [...new Set([secret, JSON.stringify(secret).slice(1, -1)])];
+}
 
 /**
- * Failures as the engine may print them. It prints `property <p> value <v> has a problem`, taking `v`
- * from the program's inputs in clear even when it is a secret (whatever inputs check returns); a
- * failure with no property prints only the reason. So a failure on a secret argument, or on a `host`
- * that may carry a credential (any `@`), goes without its property: its reason names the argument.
+ * Whether the engine may print the value of `property` from `news`. It prints `property <p> value <v>
+ * has a problem`, taking `v` from the program's own inputs in clear, even when it is a secret (and
+ * whatever inputs check returns). So a property is named only when its value is known to hold no
+ * secret: never a secret argument; never an argument that is not ClusterSecurity's (a misspelt
+ * `pasword` holds what its name says); never a value holding a private key or a secret argument's
+ * value (arguments swapped); a certificate argument only when it holds certificates and nothing else;
+ * a `host` only without an `@` (a credential) and a `username` only without a `:` (`user:password`).
+ */
+function printable(property: string, news: Record<string, unknown>): boolean {
+  if (SECRET_ARGUMENTS.has(property) || !ARGUMENTS.includes(property)) return false;
+  const value = news[property];
+  if (value === undefined || value === null || typeof value === "boolean" || typeof value === "number" || value === UNKNOWN) return true;
+  const text = textOf(value);
+  if (mayHoldSecret(text, secretsIn(news))) return false;
+  if (CERTIFICATE_ARGUMENTS.has(property)) return onlyCertificates(text);
+  if (property === "host") return !text.includes("@");
+  if (property === "username") return !text.includes(":");
+  return true;
+}
+
+/**
+ * Failures as the engine may print them: a failure whose property is not {@link printable} goes
+ * without it (the engine then prints only the reason, which names the argument in words; see
+ * `issueCheckFailures` in pulumi/pkg/resource/deploy/step_generator.go).
  */
 export function unprintedSecrets(failures: InputFailure[], news: unknown): InputFailure[] {
-  const host = isRecord(news) ? news.host : undefined;
-  const hostMayCarryCredential = typeof host === "string" && host.includes("@");
-  const unprinted = (property: string) => SECRET_ARGUMENTS.has(property) || (property === "host" && hostMayCarryCredential);
-  return failures.map((failure) => (unprinted(failure.property) ? { property: "", reason: failure.reason } : failure));
+  const inputs = isRecord(news) ? news : {};
+  return failures.map(({ property, reason }) => ({
+    property: property === "" || printable(property, inputs) ? property : "",
+    reason: withoutSecrets(reason, secretsIn(inputs)),
+  }));
+}
+
+/**
+ * A reason with any private key and any secret argument's value taken out. Reasons quote bad values
+ * (a host, a list's member) and the rules that word them cannot all know which value is secret: a key
+ * pasted into a TLS list, a password pasted as the host. This is the last word before the engine.
+ */
+function withoutSecrets(reason: string, secrets: readonly string[]): string {
+  let text = withoutPrivateKeys(reason, "(a private key, not shown)");
+  for (const secret of secrets) {
+    for (const spelling of spellingsOf(secret)) text = text.split(spelling).join(REDACTED);
+  }
+  return text;
 }
 
 const JOB_TIMEOUT_RANGE = { min: 1, max: 7 * 24 * 3600 };
 
-function show(property: string, value: unknown): string {
-  return SECRET_ARGUMENTS.has(property) ? "(hidden)" : JSON.stringify(value);
+/** A bad value as a message quotes it: hidden when it is, or may hold, a secret. */
+function show(property: string, value: unknown, secrets: readonly string[]): string {
+  const text = textOf(value);
+  if (SECRET_ARGUMENTS.has(property) || mayHoldSecret(text, secrets)) return "(hidden)";
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${text} (a BigInt)` : text;
 }
 
 /**
@@ -126,7 +193,7 @@ function validateRecord(olds: Record<string, unknown>, news: Record<string, unkn
       if (problem.expected === unknownLiteral) continue;
       const property = problem.path.split(".")[0];
       if (!ARGUMENTS.includes(property)) continue;
-      failures.push({ property, reason: `${problem.path} is ${show(property, problem.value)}; expected ${problem.expected}` });
+      failures.push({ property, reason: `${problem.path} is ${show(property, problem.value, secretsIn(news))}; expected ${problem.expected}` });
     }
     return dedupeFailures(failures);
   }
@@ -168,6 +235,11 @@ function semanticFailures(inputs: ClusterSecurityInputs): InputFailure[] {
   if (known(inputs.caCertificate)) {
     const problem = inputs.caCertificate === "" ? emptyArgumentProblem("caCertificate") : caCertificateProblem(inputs.caCertificate);
     if (problem !== undefined) failures.push({ property: "caCertificate", reason: problem });
+  }
+  if (known(inputs.clientCertificate)) {
+    const key = known(inputs.clientKey) ? { value: inputs.clientKey, from: "argument" } : undefined;
+    const problem = keyInCertificateProblem({ value: inputs.clientCertificate, from: "argument" }, key);
+    if (problem !== undefined) failures.push({ property: "clientCertificate", reason: problem });
   }
   const timeout = inputs.jobTimeoutSeconds;
   if (known(timeout) && (!Number.isInteger(timeout) || timeout < JOB_TIMEOUT_RANGE.min || timeout > JOB_TIMEOUT_RANGE.max)) {

@@ -8,6 +8,7 @@ import { ConnectionOptions } from "../ontap/transport";
 import { ConnectionInputs } from "./model";
 import { ConnectionConfigError } from "./errors";
 import { Sourced, inspectClientCertificate } from "./clientCertificate";
+import { certificateBlocks, holdsPrivateKey, normalizePem } from "./pem";
 
 /** Reads one stack config key such as `ontap:host`; what Pulumi's `configure` hands the provider. */
 export interface ConfigSource {
@@ -48,20 +49,12 @@ export function usernameProblem(username: string): string | undefined {
     : undefined;
 }
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-
 /**
- * The CA text with real line breaks. Config values and environment variables often carry PEM on one
- * line with literal `\n` between its lines; that form is accepted when the text has no real line break.
+ * Why the text is not a PEM CA bundle Node can trust, or undefined when every certificate in it parses.
+ * The one-line form with literal `\n` is accepted (see `pem.ts`).
  */
-export function normalizeCaCertificate(text: string): string {
-  return text.includes("\n") ? text : text.replace(/(?:\\r)?\\n/g, "\n");
-}
-
-/** Why the text is not a PEM CA bundle Node can trust, or undefined when every certificate in it parses. */
 export function caCertificateProblem(text: string): string | undefined {
-  const pem = normalizeCaCertificate(text);
-  const blocks = pem.match(PEM_BLOCK) ?? [];
+  const blocks = certificateBlocks(text);
   if (blocks.length === 0) {
     return "caCertificate has no PEM certificate (a block from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)";
   }
@@ -107,14 +100,32 @@ function lookupWithSource(
 
 const everywhere = (key: Key): string => `argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env}`;
 
+/**
+ * A clientCertificate that carries a private key is refused: clientCertificate is not a secret, so the
+ * key would be kept in state in clear. Said without quoting either value; when the key's place holds a
+ * certificate instead, the two were swapped, and the message says that.
+ */
+export function keyInCertificateProblem(certificate: Sourced, key: Sourced | undefined): string | undefined {
+  if (!holdsPrivateKey(certificate.value)) return undefined;
+  if (key !== undefined && !holdsPrivateKey(key.value) && certificateBlocks(key.value).length > 0) {
+    return (
+      `clientCertificate (from ${certificate.from}) holds a private key and clientKey (from ${key.from}) a certificate: ` +
+      "the two are swapped; give the certificate as clientCertificate and its private key as clientKey"
+    );
+  }
+  return (
+    `clientCertificate (from ${certificate.from}) holds a PEM private key, which ` +
+    `would be kept in state in clear: give only the certificate there, and its key as clientKey (${everywhere("clientKey")}), which is kept as a secret`
+  );
+}
+
 function parseBoolean(value: unknown): boolean | undefined {
   if (value === undefined || typeof value === "boolean") return value;
   const text = String(value).trim().toLowerCase();
   if (["true", "1", "yes"].includes(text)) return true;
   if (["false", "0", "no"].includes(text)) return false;
-  throw new ConnectionConfigError(
-    `insecure is ${JSON.stringify(value)} (from ${CONNECTION_SOURCES.insecure.config} or ${CONNECTION_SOURCES.insecure.env}); allowed: true or false`,
-  );
+  const reason = `insecure is ${JSON.stringify(value)} (from ${CONNECTION_SOURCES.insecure.config} or ${CONNECTION_SOURCES.insecure.env}); allowed: true or false`;
+  throw new ConnectionConfigError(reason, [], [{ property: "insecure", reason }]);
 }
 
 /**
@@ -142,7 +153,7 @@ export function resolveConnection(
   const common = {
     host: String(host),
     ...(insecure !== undefined ? { insecure } : {}),
-    ...(caCertificate !== undefined ? { caCertificate: normalizeCaCertificate(String(caCertificate)) } : {}),
+    ...(caCertificate !== undefined ? { caCertificate: normalizePem(String(caCertificate)) } : {}),
   };
 
   if (certificate === undefined && key === undefined) {
@@ -168,8 +179,11 @@ export function resolveConnection(
         `username and password or with a clientCertificate and its clientKey, not both; remove one`,
     );
   }
+  const keyProblem = certificate === undefined ? undefined : keyInCertificateProblem(asText(certificate), key === undefined ? undefined : asText(key));
   if (certificate === undefined) {
     fail("clientCertificate", `clientKey (from ${key?.from}) is set but no clientCertificate (${everywhere("clientCertificate")}): give the certificate the key belongs to`);
+  } else if (keyProblem !== undefined) {
+    fail("clientCertificate", keyProblem);
   } else if (key === undefined) {
     fail("clientKey", `clientCertificate (from ${certificate.from}) is set but no clientKey (${everywhere("clientKey")}): give its private key`);
   } else {
@@ -192,5 +206,5 @@ export function resolveConnection(
 
 /** PEM text with real line breaks: the one-line form with literal `\n` is accepted, as for caCertificate. */
 function asText(sourced: { value: unknown; from: string }): Sourced {
-  return { value: normalizeCaCertificate(String(sourced.value)), from: sourced.from };
+  return { value: normalizePem(String(sourced.value)), from: sourced.from };
 }

@@ -139,6 +139,26 @@ const refused: Case[] = [
     (c) => ({ inputs: { clientCertificate: c.valid.certificate, clientKey: c.valid.privateKey }, stack: { "ontap:username": "admin" }, env: {} }),
     [["username", /^username "admin" \(from config ontap:username\) is not the common name of clientCertificate \(CN=pulumi-automation\), which ONTAP takes as the account/]],
   ],
+  [
+    "a certificate with its key in one PEM from stack config, and no clientKey",
+    (c) => ({ inputs: {}, stack: { "ontap:clientCertificate": c.valid.certificate + c.valid.privateKey }, env: {} }),
+    [["clientCertificate", /^clientCertificate \(from config ontap:clientCertificate\) holds a PEM private key, which would be kept in state in clear: give only the certificate there, and its key as clientKey \(argument clientKey, config ontap:clientKey or ONTAP_CLIENT_KEY\)/]],
+  ],
+  [
+    "a certificate with its key in one PEM on one line with literal \\n, beside the key",
+    (c) => ({ inputs: {}, stack: {}, env: { ONTAP_CLIENT_CERTIFICATE: `${c.valid.certificate}${c.valid.privateKey}`.trimEnd().split("\n").join("\\n"), ONTAP_CLIENT_KEY: c.valid.privateKey } }),
+    [["clientCertificate", /^clientCertificate \(from environment ONTAP_CLIENT_CERTIFICATE\) holds a PEM private key/]],
+  ],
+  [
+    "a certificate and key swapped",
+    (c) => ({ inputs: { clientCertificate: c.valid.privateKey }, stack: { "ontap:clientKey": c.valid.certificate }, env: {} }),
+    [["clientCertificate", /^clientCertificate \(from argument\) holds a private key and clientKey \(from config ontap:clientKey\) a certificate: the two are swapped/]],
+  ],
+  [
+    "a key given as both certificate and key",
+    (c) => ({ inputs: { clientCertificate: c.valid.privateKey, clientKey: c.valid.privateKey }, stack: {}, env: {} }),
+    [["clientCertificate", /^clientCertificate \(from argument\) holds a PEM private key/]],
+  ],
 ];
 
 for (const [title, given, expected] of refused) {

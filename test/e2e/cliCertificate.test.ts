@@ -2,7 +2,8 @@
  * Certificate-based access end to end through the real Pulumi CLI: a pipeline that holds a client
  * certificate and its key, and no password, previews, applies and refreshes; a certificate the
  * cluster will not take fails the preview naming the argument; a read-only mapped account fails the
- * up with nothing changed; a key given as an argument is kept in state only encrypted.
+ * up with nothing changed; a key given as an argument is kept in state only encrypted; a key given in
+ * the certificate's place (swapped, twice, or in one PEM with the certificate) is refused and printed nowhere.
  */
 import test, { ExecutionContext } from "ava";
 import * as path from "path";
@@ -146,5 +147,33 @@ if (!cli.ok) {
     const exported = (await good.ok(["stack", "export"])).stdout;
     t.regex(exported, SECRET_IN_STATE("clientKey"), "state holds the key encrypted");
     t.false(leaks(good.transcript(), client), "the key appears in clear in state (the export is in the transcript) or output");
+  });
+
+  test.serial("a key given in the certificate's place fails the preview with the argument named in words and the key printed nowhere", async (t) => {
+    const sim = await simulator(t);
+    const cluster = sim.clusters[0];
+    if (cluster === undefined) throw new Error("no cluster");
+    const client = await sim.issueClientCertificate({ commonName: "lab-automation" });
+    const oneLine = (pem: string): string => pem.trimEnd().split("\n").join("\\n");
+    const cases: [string, string, string, RegExp][] = [
+      ["certificate and key swapped", client.privateKey, client.certificate, /clientCertificate \(from argument\) holds a private key and clientKey \(from argument\) a certificate: the two are swapped/],
+      ["the key as clientCertificate too", client.privateKey, client.privateKey, /clientCertificate \(from argument\) holds a PEM private key, which would be kept in state in clear: give only the certificate there, and its key as clientKey/],
+      ["certificate and key in one PEM", client.certificate + client.privateKey, client.privateKey, /clientCertificate \(from argument\) holds a PEM private key/],
+      ["certificate and key in one PEM on one line", oneLine(client.certificate + client.privateKey), client.privateKey, /clientCertificate \(from argument\) holds a PEM private key/],
+    ];
+    for (const [what, certificate, key, reason] of cases) {
+      const project = new PulumiProject(cli.dir, {
+        programDir: path.join(REPO_ROOT, "examples", "explicit-connection"),
+        env: { ONTAP_CA_CERTIFICATE: sim.caCertificate, LAB_CLUSTER_CERTIFICATE: certificate, LAB_CLUSTER_KEY: key },
+      });
+      t.teardown(() => project.close());
+      await project.init({ labHost: cluster.host });
+      const refused = await project.run(["preview"]);
+      t.not(refused.code, 0, what);
+      t.regex(refused.output, new RegExp(`resource 'lab-cluster' has a problem: ${reason.source}`), `${what}:\n${refused.output}`);
+      t.notRegex(refused.output, /property (clientCertificate|clientKey) value/, `${what}: the engine was given a property whose value holds the key`);
+      t.false(leaks(project.transcript(), client), `${what}: the key appears in the CLI's output:\n${refused.output}`);
+    }
+    t.deepEqual(cluster.requests, [], "refused before the cluster is asked");
   });
 }

@@ -311,3 +311,27 @@ for (const [title, at, steps, statuses] of [
     t.is(exitCode(results), at === undefined ? EXIT.ok : EXIT.failed);
   });
 }
+
+test("while stacks run, a second resource reporting a cluster uuid another resource has stops its stack, naming both", async (t) => {
+  const TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+  const aborted: Record<string, boolean> = {};
+  // Each stack's up reports one cluster resource created with the uuid its inventory maps it to.
+  const uuids: Record<string, string> = { a: "u-1", b: "u-1", c: "u-2" };
+  const workspace: FleetWorkspace = {
+    async select(stack) {
+      const emit = async (options: { onEvent?: (event: never) => void; signal?: AbortSignal }) => {
+        const urn = `urn:pulumi:${stack.name}::ontap-fleet::${TYPE}::${stack.name}-cluster`;
+        options.onEvent?.({ resOutputsEvent: { metadata: { op: "create", urn, type: TYPE, new: { id: uuids[stack.name] } } } } as never);
+        await new Promise((resolve) => setImmediate(resolve));
+        aborted[stack.name] = options.signal?.aborted === true;
+      };
+      return { setConfig: async () => undefined, up: emit, preview: emit, refresh: emit } as never;
+    },
+  };
+  const inventory = decodeInventory({ stacks: [{ name: "a" }, { name: "b" }, { name: "c" }] }, FILE, CONTEXT);
+  const results = await runFleet(inventory, { command: "up", concurrency: 1, driftCheck: false, backoff: { retries: 0, initialMs: 1, maxMs: 1 }, workspace });
+  t.deepEqual(results.map((r) => r.status), ["succeeded", "failed", "succeeded"]);
+  t.is(results[1]?.error, `b-cluster manages cluster u-1, which a-cluster of stack a already manages: one manager per cluster; this stack was interrupted`);
+  t.deepEqual(aborted, { a: false, b: true, c: false }, "only the second manager's run is interrupted");
+  t.is(exitCode(results), EXIT.failed);
+});

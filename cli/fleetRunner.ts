@@ -240,8 +240,12 @@ class Tally {
 }
 
 /** The lines of a CLI failure worth showing: its `error:` lines, else its last lines. */
-function errorLines(message: string): string {
-  const lines = message.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== "");
+export function errorLines(message: string): string {
+  // The Automation API's CommandError reads `code: 1\n stdout: …\n stderr: error: …\n err?: …`.
+  const lines = message
+    .split("\n")
+    .map((line) => line.trimEnd().replace(/^\s*(?:stdout|stderr):\s(?=\s*error:)/, ""))
+    .filter((line) => line.trim() !== "");
   const errors = lines.filter((line) => /^\s*error:/.test(line) && !/^\s*error: update failed\s*$/.test(line));
   return (errors.length > 0 ? errors : lines.slice(-5)).join("\n");
 }

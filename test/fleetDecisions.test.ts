@@ -13,7 +13,7 @@ import { EXIT, exitCode } from "../cli/fleetReport";
 import { jsonTargetProblem, parseFleetArgs, pulumiOnPathProblem, pulumiRootProblem } from "../cli/fleet";
 import { ClusterClaims, sameClusterProblems } from "../cli/fleetIdentity";
 import { Redactor, redactUrls, urlSecrets } from "../cli/fleetRedact";
-import { FleetWorkspace, StackResult, StackStatus, runFleet } from "../cli/fleetRunner";
+import { FleetWorkspace, StackResult, StackStatus, errorLines, runFleet } from "../cli/fleetRunner";
 import { UsageError } from "../cli/usageError";
 
 const FILE = "/srv/fleet/fleet.yaml";
@@ -334,4 +334,17 @@ test("while stacks run, a second resource reporting a cluster uuid another resou
   t.is(results[1]?.error, `b-cluster manages cluster u-1, which a-cluster of stack a already manages: one manager per cluster; this stack was interrupted`);
   t.deepEqual(aborted, { a: false, b: true, c: false }, "only the second manager's run is interrupted");
   t.is(exitCode(results), EXIT.failed);
+});
+
+test("a CLI failure is shown by its error lines, as the Automation API words it", (t) => {
+  const message = [
+    "code: 1",
+    " stdout: ",
+    " stderr: error: unable to open bucket postgres://postgres:***@127.0.0.1:1/postgres: failed to ping PostgreSQL: connection refused",
+    "",
+    " err?: ",
+  ].join("\n");
+  t.is(errorLines(message), "error: unable to open bucket postgres://postgres:***@127.0.0.1:1/postgres: failed to ping PostgreSQL: connection refused");
+  t.is(errorLines("error: a\nerror: update failed\nerror: b"), "error: a\nerror: b");
+  t.is(errorLines("1\n2\n3\n4\n5\n6"), "2\n3\n4\n5\n6", "no error line: the last five");
 });

@@ -8,10 +8,13 @@
  */
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
+import { RESOURCE_TOKEN } from "../provider/plugin/token";
 import { BaselineRule, ClusterLabel, SettingsView, Source, configProblems, configSchema, ruleConfig, violationMessage } from "./baseline";
 
 /** The type Pulumi gives `ClusterSecurity` (a dynamic resource of module `ontap`). */
 export const CLUSTER_SECURITY_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+/** The types judged alike: the dynamic resource's and the provider plugin's (same inputs, same outputs). */
+export const CLUSTER_SECURITY_TYPES: ReadonlySet<string> = new Set([CLUSTER_SECURITY_TYPE, RESOURCE_TOKEN]);
 
 /**
  * Reads a property that may be unknown in a preview: CrossGuard's props throw on unknown values, and a
@@ -64,7 +67,7 @@ export function baselinePolicy(rule: BaselineRule): ResourceValidationPolicy & S
     enforcementLevel: rule.enforcementLevel,
     configSchema: configSchema(rule),
     validateResource: (args, reportViolation: ReportViolation) => {
-      if (args.type !== CLUSTER_SECURITY_TYPE) return;
+      if (!CLUSTER_SECURITY_TYPES.has(args.type)) return;
       report(rule, args.getConfig<object>(), args.props, args.name, "program", (message) => reportViolation(message));
     },
     validateStack: (args, reportViolation: ReportViolation) => {
@@ -72,7 +75,7 @@ export function baselinePolicy(rule: BaselineRule): ResourceValidationPolicy & S
       // An invalid config is reported once per resource by the resource check; here it would only repeat.
       if (configProblems(rule, config).length > 0) return;
       for (const resource of args.resources) {
-        if (resource.type !== CLUSTER_SECURITY_TYPE) continue;
+        if (!CLUSTER_SECURITY_TYPES.has(resource.type)) continue;
         // Only the provider sets `cluster`. Without it these are the program's values standing in for
         // outputs (a create or update in a preview), which the resource check has judged already.
         if (!isReported(resource.props)) continue;

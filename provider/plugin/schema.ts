@@ -14,12 +14,9 @@ import { fieldRow } from "../ontap/securityFields";
 import { Declaration, DeclaredMember, packageDeclarations, plainType } from "./docs";
 import { SECRET_CONNECTION_KEYS } from "./pluginProvider";
 
-/** The package's name: plugin `pulumi-resource-ontap-security`, config namespace `ontap-security:`. */
-export const PACKAGE = "ontap-security";
-/** The resource's type token. */
-export const RESOURCE_TOKEN = `${PACKAGE}:index:ClusterSecurity`;
-/** The type token of the package's provider resource. */
-export const PROVIDER_TOKEN = `pulumi:providers:${PACKAGE}`;
+import { PACKAGE, RESOURCE_TOKEN } from "./token";
+
+export { PACKAGE, RESOURCE_TOKEN };
 
 /** The names of the public declarations the schema is read from. */
 const ARGS = "ClusterSecurityArgs";

@@ -233,3 +233,28 @@ test.serial("Ctrl-C in a terminal (SIGINT to the whole process group) mid-up: th
   t.is(Number(await pg.query("select count(*) from pulumi_state where key like '%/.pulumi/locks/%'")), 0, "the lock is released");
   assertNoCredential(t, sim, texts(run, json), "Ctrl-C");
 });
+
+test.serial("with the ONTAP account only in stack config, two names for one cluster are caught as the stacks report its uuid: the second stack fails naming both", async (t) => {
+  const { cliDir, pg } = prerequisites(t);
+  const sim = await simulator(t, "claims", 1, 200);
+  const cluster = sim.clusters[0] as SimCluster;
+  const port = cluster.host.split(":")[1] as string;
+  // No account in the environment: the runner cannot ask the clusters before the run.
+  const p = new FleetProject(cliDir, sim, { backend: pg.url, env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ONTAP_USERNAME: "", ONTAP_PASSWORD: "" } });
+  t.teardown(() => p.close());
+  for (const stack of ["claims-1", "claims-2"]) {
+    await p.pulumi(["stack", "init", stack]);
+    await p.pulumi(["config", "set", "--stack", stack, "ontap:username", sim.username]);
+    await p.pulumi(["config", "set", "--stack", stack, "--secret", "ontap:password", sim.password]);
+  }
+  const inventory = inventoryFile(p, { project: ".", backend: pg.url, stacks: [{ name: "claims-1", clusters: [cluster.host] }, { name: "claims-2", clusters: [`https://localhost:${port}`] }] });
+  const json = path.join(p.dir, "summary.json");
+  const run = await p.fleet(["up", "--inventory", inventory, "--concurrency", "1", "--json", json], { json: false });
+  t.is(run.code, 1, explain(run));
+  t.regex(run.stderr, /clusters not asked who they are before the run \(no ONTAP account in the environment/);
+  const summary = JSON.parse(readFileSync(json, "utf8")) as { stacks: { stack: string; status: string; error?: string }[] };
+  t.deepEqual(summary.stacks.map((s) => [s.stack, s.status]), [["claims-1", "succeeded"], ["claims-2", "failed"]], explain(run));
+  t.is(summary.stacks[1]?.error?.split("\n")[0], `localhost-${port} manages cluster ${cluster.uuid}, which 127.0.0.1-${port} of stack claims-1 already manages: one manager per cluster; this stack was interrupted`);
+  t.is(cluster.patches().length, 1, "the second name sent nothing: the cluster was as declared");
+  assertNoCredential(t, sim, texts(run, json), "claims");
+});

@@ -44,6 +44,8 @@ export interface TlsArgs {
   protocolVersions?: pulumi.Input<pulumi.Input<string>[]>;
   /** Enabled cipher suites by IANA name; compared as a set (ONTAP may reorder them and adds TLS 1.3 suites). */
   cipherSuites?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Hardware (NIC) offload of TLS where the nodes support it (ONTAP 9.19.1 and later, on every node). */
+  offloadEnabled?: pulumi.Input<boolean>;
 }
 
 /** Legacy clear-text management protocols (ONTAP 9.10.1 and later). */
@@ -104,6 +106,8 @@ export interface SoftwareDataEncryptionState {
 export interface TlsState {
   protocolVersions: string[];
   cipherSuites: string[];
+  /** ONTAP 9.19.1 and later. */
+  offloadEnabled?: boolean;
 }
 /** Legacy management protocols as the cluster reports them. */
 export interface ManagementProtocolsState {

@@ -36,7 +36,7 @@ const table: [string, Record<string, unknown>, string[]][] = [
   ["conversionEnabled removed from the program", { softwareDataEncryption: {} }, []],
   ["conversionEnabled false on a converted cluster (plan refuses it)", { softwareDataEncryption: { conversionEnabled: false } }, ["softwareDataEncryption.conversionEnabled"]],
   ["a value not known yet", { fips: { enabled: UNKNOWN } }, ["fips.enabled"]],
-  ["a group not known yet", { tls: UNKNOWN }, ["tls.protocolVersions", "tls.cipherSuites"]],
+  ["a group not known yet", { tls: UNKNOWN }, ["tls.protocolVersions", "tls.cipherSuites", "tls.offloadEnabled"]],
   ["a new jobTimeoutSeconds alone (recorded in outputs)", { jobTimeoutSeconds: 60 }, ["jobTimeoutSeconds"]],
 ];
 
@@ -97,5 +97,5 @@ test("diff of a drift found by refresh warns when the last known state says the 
   const drifted = { ...observed, tls: { protocolVersions: ["TLSv1.3", "TLSv1.2"], cipherSuites: [] } };
   const outcome = diffResource(drifted, { ...connection, tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] } });
   t.true(outcome.changes);
-  t.regex(outcome.lines.join("\n"), /ontap: cluster c1: the update will be refused before any change, unless .*TLSv1 and TLSv1\.1, which ONTAP does not allow while FIPS is on \(TLSv1: error 52428824; TLSv1\.1: from ONTAP 9\.11\.1 \(this cluster runs 9\.16\.1\)/);
+  t.regex(outcome.lines.join("\n"), /ontap: cluster c1: the update will be refused before any change, unless .*TLSv1 and TLSv1\.1, which ONTAP does not allow while FIPS is on \(TLSv1: error 52428824; TLSv1\.1: error 52428832 from ONTAP 9\.11\.1 \(this cluster runs 9\.16\.1\)/);
 });

@@ -129,7 +129,7 @@ test("preview refuses TLSv1 on a cluster that already has FIPS on, from the read
   const adoption = await provider.check({} as never, news);
   t.is(adoption.failures?.length, 1);
   t.is(adoption.failures?.[0].property, "tls");
-  t.regex(adoption.failures?.[0].reason ?? "", /^cluster paris-a: tls\.protocolVersions has TLSv1 and TLSv1\.1, which ONTAP does not allow while FIPS is on \(TLSv1: error 52428824; TLSv1\.1: from ONTAP 9\.11\.1 \(this cluster runs 9\.16\.1\) FIPS mode allows only TLSv1\.2 and TLSv1\.3\); the cluster has FIPS on/);
+  t.regex(adoption.failures?.[0].reason ?? "", /^cluster paris-a: tls\.protocolVersions has TLSv1 and TLSv1\.1, which ONTAP does not allow while FIPS is on \(TLSv1: error 52428824; TLSv1\.1: error 52428832 from ONTAP 9\.11\.1 \(this cluster runs 9\.16\.1\): FIPS mode allows only TLSv1\.2 and TLSv1\.3\); the cluster has FIPS on/);
   cluster.clearLog();
   const change = await provider.check(inputs(cluster, { tls: { protocolVersions: ["TLSv1.2"] } }), news);
   t.is(change.failures?.length, 1, "a program changed to ask it is refused too");

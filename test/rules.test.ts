@@ -20,7 +20,7 @@ const refusals: [string, SecuritySettings, RuleContext, RegExp | undefined][] = 
   ["TLSv1 when FIPS is not known yet", { fips: { enabled: UNKNOWN as never }, ...tls("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3") }, on("9.16.1", fipsOff), undefined],
   ["TLSv1 when the cluster's settings were not read", tls("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"), on("9.16.1"), undefined],
   // Inferred from the documented side effect: from 9.11.1 FIPS leaves only TLSv1.2 and TLSv1.3.
-  ["TLSv1.1 with FIPS on 9.11.1", { fips: { enabled: true }, ...tls("TLSv1.1", "TLSv1.2", "TLSv1.3") }, on("9.11.1"), /has TLSv1\.1, .*\(TLSv1\.1: from ONTAP 9\.11\.1 \(this cluster runs 9\.11\.1\) FIPS mode allows only TLSv1\.2 and TLSv1\.3\)/],
+  ["TLSv1.1 with FIPS on 9.11.1", { fips: { enabled: true }, ...tls("TLSv1.1", "TLSv1.2", "TLSv1.3") }, on("9.11.1"), /has TLSv1\.1, .*\(TLSv1\.1: error 52428832 from ONTAP 9\.11\.1 \(this cluster runs 9\.11\.1\): FIPS mode allows only TLSv1\.2 and TLSv1\.3\)/],
   ["TLSv1.1 on a FIPS cluster, 9.16.1", tls("TLSv1.1", "TLSv1.2", "TLSv1.3"), on("9.16.1", fipsOn), /has TLSv1\.1, /],
   ["TLSv1.1 with FIPS on 9.10.1 (FIPS allowed TLSv1.1 then)", { fips: { enabled: true }, ...tls("TLSv1.1", "TLSv1.2") }, on("9.10.1"), undefined],
   ["TLSv1 with FIPS on 9.10.1, lowest allowed said for that release", { fips: { enabled: true }, ...tls("TLSv1", "TLSv1.1", "TLSv1.2") }, on("9.10.1"), /List TLSv1\.1 as the lowest version$/],

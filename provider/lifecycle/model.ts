@@ -11,8 +11,10 @@ import { MANAGED_GROUPS, REPORTED_GROUPS, ROWS, SETTINGS, SettingPath, rowsOf } 
 type WireOf<P extends SettingPath> = (typeof SETTINGS)[P]["wire"];
 /** The settings a program may set: those whose wire field is writable. */
 type ManagedPath = { [P in SettingPath]: WireOf<P> extends WritableField ? P : never }[SettingPath];
-/** The settings the cluster only reports. */
-type ReportedPath = Exclude<SettingPath, ManagedPath>;
+/** The managed settings a release may lack while it has their group (see `laterInGroup`). */
+type LaterPath = { [P in SettingPath]: (typeof SETTINGS)[P] extends { laterInGroup: true } ? P : never }[SettingPath];
+/** The settings the cluster only reports, or reports only from a later release than their group. */
+type ReportedPath = Exclude<SettingPath, ManagedPath> | LaterPath;
 type ValuesOf<P extends SettingPath> = { [K in P]: FieldValue<WireOf<K>> };
 
 /** The settings a program can manage. Every one is optional: only what is given is managed. */
@@ -40,7 +42,7 @@ export interface ClusterSecurityInputs extends SecuritySettings, ConnectionInput
  * What the cluster reports, in the resource's shape: managed settings always, reported-only ones when
  * the release has them. Groups the release lacks are absent.
  */
-export type ObservedSecurity = Nested<ValuesOf<ManagedPath>, ValuesOf<ReportedPath>>;
+export type ObservedSecurity = Nested<ValuesOf<Exclude<ManagedPath, LaterPath>>, ValuesOf<ReportedPath>>;
 
 /** The cluster's identity in outputs. */
 export interface ClusterIdentity {
@@ -73,7 +75,7 @@ export function observedFromWire(wire: SecurityWire): ObservedSecurity {
     for (const row of rowsOf(group, ROWS)) {
       const value = wireValue(wire, row.wire);
       if (value === undefined) {
-        complete &&= !row.managed;
+        complete &&= !row.managed || row.laterInGroup === true;
         continue;
       }
       values[row.key] = row.fromWire === undefined ? copy(value) : (row.fromWire as (v: unknown) => unknown)(value);

@@ -13,13 +13,12 @@ import { SECURITY_PATCH_SINCE, atLeast } from "../ontap/versions";
 import { ConflictingSettingsError, IrreversibleConversionError, UnsupportedSettingError } from "./errors";
 import { SecuritySettings, observedFromWire } from "./model";
 import { applyRules } from "./rules";
-import { SettingRow, differingSettings, managedSettings, patchOf, valueIn } from "./settings";
+import { SettingRow, differingSettings, managedSettings, patchGroups, patchOf, valueIn } from "./settings";
 
 export interface Plan {
   /**
-   * The PATCHes to send, in order. A one-way setting (conversion) goes alone and last: it is a change
-   * that cannot be undone and the one most likely to be refused (data volumes, MetroCluster
-   * switchover), and a refusal must not hold back the other settings.
+   * The PATCHes to send, in order (`patchGroups`): a one-way setting (conversion) goes alone and last,
+   * and settings ONTAP refuses together in one PATCH go in separate ones.
    */
   readonly patches: readonly SecurityPatch[];
   /** The settings that differ, by the resource's names. */
@@ -60,10 +59,7 @@ export function planUpdate(desired: SecuritySettings, live: SecurityWire, cluste
     differing.some((row) => row.setting === c.setting),
   );
   if (conflicts.length > 0) throw new ConflictingSettingsError(cluster.name, conflicts.map((c) => c.reason));
-  const rest = differing.filter((row) => row.oneWay === undefined);
-  const patches: SecurityPatch[] = [];
-  if (rest.length > 0) patches.push(patchOf(rest, desired));
-  for (const row of differing.filter((r) => r.oneWay !== undefined)) patches.push(patchOf([row], desired));
+  const patches = patchGroups(differing, desired).map((rows) => patchOf(rows, desired));
   return { patches, fields: differing.map((row) => row.setting), wireFields: differing.map((row) => row.wire) };
 }
 

@@ -9,7 +9,7 @@
 import { EXCLUSION_RULES, ExclusionRule, RefusedValue, SecurityField, isStrings } from "../ontap/securityFields";
 import { OntapVersion, atLeast, fieldsNeedingReboot, formatVersion } from "../ontap/versions";
 import { ObservedSecurity, SecuritySettings } from "./model";
-import { MANAGED_ROWS, ROWS, SettingRow, valueIn } from "./settings";
+import { MANAGED_ROWS, ROWS, SettingRow, underWayIn, valueIn } from "./settings";
 
 /** A setting that cannot be applied as asked because of another. */
 export interface RuleViolation {
@@ -91,9 +91,11 @@ function lowestAllowed(rule: ExclusionRule, version: OntapVersion | undefined): 
 }
 
 function describeRefusal(rule: ExclusionRule, refusal: RefusedValue, version: OntapVersion | undefined): string {
-  if (refusal.code !== undefined) return `error ${refusal.code}`;
+  const code = refusal.code === undefined ? "" : `error ${refusal.code}`;
+  if (refusal.since === undefined) return code;
   const allowed = allowedValues(rule, (r) => r.since === undefined || r.since === refusal.since || (version !== undefined && applies(r, version)));
-  return `from ONTAP ${refusal.since}${version !== undefined ? ` (this cluster runs ${formatVersion(version)})` : ""} ${rule.name} mode allows only ${allowed.join(" and ")}`;
+  const release = `from ONTAP ${refusal.since}${version !== undefined ? ` (this cluster runs ${formatVersion(version)})` : ""}`;
+  return `${code === "" ? release : `${code} ${release}:`} ${rule.name} mode allows only ${allowed.join(" and ")}`;
 }
 
 /** Applies every rule. Never throws: values of the wrong shape are left to check's type rules. */
@@ -138,7 +140,21 @@ export function applyRules(desired: SecuritySettings, context: RuleContext = {})
     }
   }
   notes.push(...rebootNotes(desired, context));
+  notes.push(...underWayNotes(desired, context));
   return { violations, notes };
+}
+
+/**
+ * A change the cluster is still carrying out (a conversion goes on after its job ended, from 9.16.1):
+ * it is not sent again, whatever its own setting reads meanwhile.
+ */
+function underWayNotes(desired: SecuritySettings, context: RuleContext): string[] {
+  return MANAGED_ROWS.flatMap((row) => {
+    const state = underWayIn(row, valueIn(desired, row), context.found);
+    if (state === undefined) return [];
+    const shows = ROWS.find((r) => r.wire === row.underWayField)?.setting ?? "the cluster";
+    return [`${row.setting}: under way on the cluster (${shows} ${JSON.stringify(state)}); it goes on after its job ended, and is not sent again`];
+  });
 }
 
 /** A change of a setting that the release applies only after each node is rebooted. */

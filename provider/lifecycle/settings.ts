@@ -9,7 +9,7 @@
  * rules, so that preview and update can never disagree about what differs.
  */
 import { SecurityPatch } from "../ontap/codecs";
-import { SECURITY_FIELDS, SecurityField, TLS_VERSIONS, fieldMatches, fieldRow, lowestTlsVersion, splitField } from "../ontap/securityFields";
+import { SECURITY_FIELDS, SecurityField, TLS_VERSIONS, conflictInOnePatch, fieldMatches, fieldRow, lowestTlsVersion, splitField, underWayAs } from "../ontap/securityFields";
 import { UNKNOWN, containsUnknown } from "./unknown";
 
 /** One program setting. */
@@ -19,6 +19,11 @@ export interface SettingSpec {
   readonly rules?: (value: never) => string[];
   /** How a reported value reads in outputs, when not as ONTAP sent it. */
   readonly fromWire?: (value: never) => unknown;
+  /**
+   * A managed setting that a later release added to a group that already existed: outputs have it only from
+   * that release, and the group is reported without it before (every other managed setting is always there).
+   */
+  readonly laterInGroup?: true;
 }
 
 /** ONTAP documents this code as an integer and as a string: report integers as numbers. */
@@ -32,6 +37,7 @@ export const SETTINGS = {
   "softwareDataEncryption.encryptionState": { wire: "software_data_encryption.encryption_state" },
   "tls.protocolVersions": { wire: "tls.protocol_versions", rules: tlsVersionRules },
   "tls.cipherSuites": { wire: "tls.cipher_suites", rules: cipherSuiteRules },
+  "tls.offloadEnabled": { wire: "tls.offload_enabled", laterInGroup: true },
   "managementProtocols.rshEnabled": { wire: "management_protocols.rsh_enabled" },
   "managementProtocols.telnetEnabled": { wire: "management_protocols.telnet_enabled" },
   "onboardKeyManagerConfigurableStatus.supported": { wire: "onboard_key_manager_configurable_status.supported" },
@@ -88,6 +94,8 @@ export interface SettingRow extends SettingSpec {
   readonly since: string;
   /** Why it can never go from true back to false, when that is so (from the wire table); no one may try. */
   readonly oneWay?: string;
+  /** The wire field that shows the desired `true` is still being carried out (see `underWayIn`), when there is one. */
+  readonly underWayField?: SecurityField;
 }
 
 /** Every row, in the table's order. */
@@ -95,7 +103,16 @@ export const ROWS: readonly SettingRow[] = (Object.keys(SETTINGS) as SettingPath
   const spec: SettingSpec = SETTINGS[setting];
   const [group, key] = splitField(setting as never);
   const field = fieldRow(spec.wire);
-  return { ...spec, setting, group, key, managed: field.writable, since: SECURITY_FIELDS[spec.wire].since, ...(field.oneWay === undefined ? {} : { oneWay: field.oneWay }) };
+  return {
+    ...spec,
+    setting,
+    group,
+    key,
+    managed: field.writable,
+    since: SECURITY_FIELDS[spec.wire].since,
+    ...(field.oneWay === undefined ? {} : { oneWay: field.oneWay }),
+    ...(field.underWay === undefined ? {} : { underWayField: field.underWay.field as SecurityField }),
+  };
 });
 
 /** The rows a program may set. */
@@ -126,10 +143,23 @@ export function managedSettings(desired: object): { row: SettingRow; value: unkn
   return MANAGED_ROWS.map((row) => ({ row, value: valueIn(desired, row) })).filter((m) => m.value !== undefined);
 }
 
+/**
+ * The value of another setting that shows the desired value of `row` is already being carried out (a
+ * conversion still running after its job ended), or undefined. Such a setting does not differ: it is never
+ * sent again, whatever its own value reads meanwhile.
+ */
+export function underWayIn(row: SettingRow, desired: unknown, observed: object | undefined): string | undefined {
+  return underWayAs(row.wire, desired, (field) => {
+    const other = ROWS.find((r) => r.wire === field);
+    return other === undefined ? undefined : valueIn(observed, other);
+  });
+}
+
 /** The rows whose desired value the observed settings do not satisfy (unknown values always differ). */
 export function differingSettings(desired: object, observed: object | undefined): SettingRow[] {
   return managedSettings(desired)
     .filter(({ row, value }) => {
+      if (underWayIn(row, value, observed) !== undefined) return false;
       const actual = valueIn(observed, row);
       if (containsUnknown(value) || actual === undefined) return true;
       return !fieldMatches(row.wire, value, actual);
@@ -145,4 +175,22 @@ export function patchOf(rows: readonly SettingRow[], desired: object): SecurityP
     body[group] = { ...body[group], [key]: valueIn(desired, row) };
   }
   return body as SecurityPatch;
+}
+
+/**
+ * The rows to send, grouped into PATCHes in the order to send them. Two settings ONTAP refuses both true in
+ * one PATCH (`notInOnePatchWith` in the table of fields, e.g. 196608388) never share one; each one-way
+ * setting goes alone and last: it cannot be undone, and it is the change most likely to be refused (data
+ * volumes, MetroCluster switchover), which must not hold back the others.
+ */
+export function patchGroups(rows: readonly SettingRow[], desired: object): SettingRow[][] {
+  const groups: SettingRow[][] = [];
+  for (const row of rows.filter((r) => r.oneWay === undefined)) {
+    const clashes = (other: SettingRow) => valueIn(desired, row) === true && valueIn(desired, other) === true && conflictInOnePatch(row.wire, other.wire);
+    const group = groups.find((g) => !g.some(clashes));
+    if (group === undefined) groups.push([row]);
+    else group.push(row);
+  }
+  for (const row of rows.filter((r) => r.oneWay !== undefined)) groups.push([row]);
+  return groups;
 }

@@ -90,6 +90,16 @@ export interface FieldRow<C extends t.Mixed = t.Mixed> {
   readonly rebootBefore?: string;
   /** Why `true` can never be set back to `false`, when that is so: nothing may try, or send `true` twice blindly. */
   readonly oneWay?: string;
+  /**
+   * Values of another field that show that `true` was asked and is still being carried out, whatever this
+   * field reads meanwhile: the asked `true` counts as there, and is not sent again.
+   */
+  readonly underWay?: { readonly field: string; readonly values: readonly string[] };
+  /**
+   * Fields that ONTAP refuses in the same PATCH when both this one and that one are `true`, from a release
+   * on, with its code: such values go in separate PATCHes.
+   */
+  readonly notInOnePatchWith?: readonly { readonly field: string; readonly code: string; readonly since: string }[];
 }
 
 /** Every field of `/api/security` this package reads or writes. */
@@ -106,11 +116,17 @@ export const SECURITY_FIELDS = {
     codec: t.boolean,
     writable: true,
     oneWay: "converting a cluster to software data encryption cannot be undone",
+    // From 9.16.1 a conversion goes on after its job ended; whether this field reads true meanwhile is not
+    // documented. Sending it again while it runs is refused (196608370).
+    underWay: { field: "software_data_encryption.encryption_state", values: ["encrypting", "conversion_paused"] },
+    notInOnePatchWith: [{ field: "software_data_encryption.disabled_by_default", code: "196608388", since: "9.16.1" }],
   },
   "software_data_encryption.disabled_by_default": { since: "9.8.0", codec: t.boolean, writable: true },
   "software_data_encryption.encryption_state": { since: "9.16.1", codec: t.string, writable: false },
   "tls.protocol_versions": { since: "9.10.1", codec: strings, writable: true, kind: "tls-versions" },
   "tls.cipher_suites": { since: "9.10.1", codec: strings, writable: true, kind: "cipher-suites" },
+  // Hardware (NIC) offload of TLS, cluster-wide (every node on 9.19.1); off on a fresh cluster.
+  "tls.offload_enabled": { since: "9.19.1", codec: t.boolean, writable: true },
   "management_protocols.rsh_enabled": { since: "9.10.1", codec: t.boolean, writable: true },
   "management_protocols.telnet_enabled": { since: "9.10.1", codec: t.boolean, writable: true },
 } as const satisfies Record<string, FieldRow>;
@@ -153,14 +169,11 @@ export interface ExclusionRule {
 }
 
 /**
- * What the ONTAP documentation says, and what is inferred here:
- * - documented: with FIPS on, ONTAP refuses SSLv3 (error 52428817) and TLSv1 (52428824);
- * - documented: enabling FIPS leaves only TLSv1.2 and TLSv1.3 from ONTAP 9.11.1, and TLSv1.1 and
- *   TLSv1.2 before; disabling FIPS does not re-enable the versions it turned off;
- * - inferred: TLSv1.1 cannot stay on with FIPS from 9.11.1. No error code is documented for asking it,
- *   so whether ONTAP refuses the PATCH or accepts it and drops TLSv1.1 is unconfirmed; either way the
- *   cluster could not end as asked, so it is refused like the documented ones. Before 9.11.1, TLSv1.1
- *   with FIPS is allowed.
+ * What the ONTAP documentation says:
+ * - with FIPS on, ONTAP refuses SSLv3 (error 52428817) and TLSv1 (52428824), and from 9.11.1 TLSv1.1
+ *   (52428832, listed from the 9.11.1 reference on); before 9.11.1, TLSv1.1 with FIPS is allowed;
+ * - enabling FIPS leaves only TLSv1.2 and TLSv1.3 from ONTAP 9.11.1, and TLSv1.1 and TLSv1.2 before;
+ *   disabling FIPS does not re-enable the versions it turned off.
  * @see https://docs.netapp.com/us-en/ontap-restapi/ontap/patch-security.html
  */
 export const EXCLUSION_RULES: readonly ExclusionRule[] = [
@@ -173,7 +186,7 @@ export const EXCLUSION_RULES: readonly ExclusionRule[] = [
     refused: [
       { value: "SSLv3", code: "52428817" },
       { value: "TLSv1", code: "52428824" },
-      { value: "TLSv1.1", since: "9.11.1" },
+      { value: "TLSv1.1", code: "52428832", since: "9.11.1" },
     ],
   },
 ];
@@ -188,6 +201,23 @@ export function fieldMatches(field: SecurityField, asked: unknown, found: unknow
   const kind = fieldRow(field).kind;
   if (kind === undefined) return asked === found;
   return isStrings(asked) && isStrings(found) && KIND_MATCHES[kind](asked, found);
+}
+
+/**
+ * The value of the other field that shows an asked `true` is still being carried out (see `underWay`), or
+ * undefined. `read` gives a field's value where the caller keeps them.
+ */
+export function underWayAs(field: SecurityField, asked: unknown, read: (other: SecurityField) => unknown): string | undefined {
+  const clause = fieldRow(field).underWay;
+  if (clause === undefined || asked !== true) return undefined;
+  const value = read(clause.field as SecurityField);
+  return typeof value === "string" && clause.values.includes(value) ? value : undefined;
+}
+
+/** True when ONTAP refuses `a` and `b` both `true` in one PATCH (on some release: the rule is kept on all). */
+export function conflictInOnePatch(a: SecurityField, b: SecurityField): boolean {
+  const names = (field: SecurityField, other: SecurityField) => (fieldRow(field).notInOnePatchWith ?? []).some((rule) => rule.field === other);
+  return names(a, b) || names(b, a);
 }
 
 /** A JSON list of strings (the shape of every list field). */

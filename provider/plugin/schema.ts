@@ -134,8 +134,8 @@ export function packageSchema(declarations: Map<string, Declaration> = packageDe
     const name = interfaceOf(resource.members.get(group), declarations, `${RESOURCE}.${group}`);
     const declaration = requireDeclaration(declarations, name);
     const argsName = args.members.has(group) ? interfaceOf(args.members.get(group), declarations, `${ARGS}.${group}`) : undefined;
-    // A group appears in outputs with every managed setting of it (model.ts, observedFromWire).
-    types[`${PACKAGE}:index:${name}`] = groupType(rowsOf(group, ROWS), declaration, argsName === undefined ? undefined : declarations.get(argsName), (row) => row.managed);
+    // A group appears in outputs with every managed setting of it, but those a later release added (model.ts, observedFromWire).
+    types[`${PACKAGE}:index:${name}`] = groupType(rowsOf(group, ROWS), declaration, argsName === undefined ? undefined : declarations.get(argsName), (row) => row.managed && row.laterInGroup !== true);
     properties[group] = described(ref(name), resource.members.get(group)?.doc || declaration.doc);
   }
   const identityName = interfaceOf(resource.members.get(IDENTITY_OUTPUT), declarations, `${RESOURCE}.${IDENTITY_OUTPUT}`);

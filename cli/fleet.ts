@@ -14,9 +14,12 @@ import { interruptAll } from "./fleetProcess";
 import { Redactor } from "./fleetRedact";
 import { EXIT, renderSummary, summary } from "./fleetReport";
 import { FLEET_COMMANDS, FleetCommand, FleetProgress, StackResult, runFleet } from "./fleetRunner";
+import { Shard, describeShard, parseShard, shardStacks } from "./fleetShard";
+import { runReportCommand, writeRunReport } from "./reportCommand";
 import { UsageError, integerOption } from "./usageError";
 
 export const FLEET_USAGE = `usage: pulumi-ontap-security fleet preview|up|refresh --inventory FILE [options]
+       pulumi-ontap-security fleet report SUMMARY... --out DIR [--inventory FILE]  (fleet report --help)
 
 Runs the Pulumi command on every stack of the inventory, --concurrency stacks at once, each with
 its clusters written to its stack config. A stack locked by another run is retried with backoff,
@@ -33,6 +36,10 @@ never unlocked; a lock left by a killed run is reported with its recovery (pulum
                        refresh: drop the creates a killed run left pending (after pulumi cancel);
                        the next up adopts those clusters again, sending only what is missing
   --json FILE          write the summary as JSON (stacks, statuses, counts, errors, locks)
+  --report DIR         write the fleet report into DIR: HTML (one file), JUnit XML, Markdown, and the
+                       JSON summary that \`fleet report\` merges
+  --shard K/N          run only shard K of N: a fixed, balanced part of the inventory's stacks, so N
+                       runners (a CI matrix) share one fleet and one backend
   --lock-retries N     attempts after the first on a locked stack (default 5)
   --lock-wait S        first wait on a locked stack in seconds, doubling up to 60 (default 5)
   --pulumi-root DIR    use DIR/bin/pulumi (default: pulumi on PATH)
@@ -56,6 +63,8 @@ export interface FleetCommandLine {
   readonly driftCheck: boolean;
   readonly clearPendingCreates: boolean;
   readonly json?: string;
+  readonly report?: string;
+  readonly shard?: Shard;
   readonly backoff: Backoff;
   readonly pulumiRoot?: string;
 }
@@ -79,6 +88,8 @@ export function parseFleetArgs(args: readonly string[]): FleetCommandLine | unde
         "drift-check": { type: "boolean" },
         "clear-pending-creates": { type: "boolean" },
         json: { type: "string" },
+        report: { type: "string" },
+        shard: { type: "string" },
         "lock-retries": { type: "string" },
         "lock-wait": { type: "string" },
         "pulumi-root": { type: "string" },
@@ -107,6 +118,8 @@ export function parseFleetArgs(args: readonly string[]): FleetCommandLine | unde
     driftCheck: values["drift-check"] === true,
     clearPendingCreates: values["clear-pending-creates"] === true,
     ...(values.json === undefined ? {} : { json: values.json }),
+    ...(values.report === undefined ? {} : { report: values.report }),
+    ...(values.shard === undefined ? {} : { shard: parseShard(values.shard) }),
     backoff: {
       retries: integer("--lock-retries", values["lock-retries"], 0, 100, 5),
       initialMs: integer("--lock-wait", values["lock-wait"], 1, 3600, 5) * 1000,
@@ -232,6 +245,7 @@ export function pulumiOnPathProblem(pathVariable: string | undefined): string | 
 
 /** Runs `fleet` with the arguments after it; resolves to the exit code. Every text it writes goes through one redactor. */
 export async function runFleetCommand(args: string[]): Promise<number> {
+  if (args[0] === "report") return runReportCommand(args.slice(1));
   const line = parseFleetArgs(args);
   if (line === undefined) {
     console.log(FLEET_USAGE);
@@ -246,6 +260,7 @@ export async function runFleetCommand(args: string[]): Promise<number> {
   let inventory: Inventory;
   try {
     inventory = loadInventory(line.inventory);
+    if (line.shard !== undefined) inventory = { ...inventory, stacks: shardStacks(inventory.stacks, line.shard) };
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -268,7 +283,7 @@ async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redac
   const write = (text: string) => process.stderr.write(`${redactor.text(text)}\n`);
   const progress = new ProgressPrinter(line.command, inventory.stacks.length, write);
   write(
-    `fleet ${line.command}: ${inventory.stacks.length} stacks of ${inventory.project}${inventory.backend === undefined ? "" : ` on ${inventory.backend}`}, ${line.concurrency} at once${line.driftCheck ? ", drift check" : ""}`,
+    `fleet ${line.command}: ${inventory.stacks.length} stacks${line.shard === undefined ? "" : ` (shard ${describeShard(line.shard)})`} of ${inventory.project}${inventory.backend === undefined ? "" : ` on ${inventory.backend}`}, ${line.concurrency} at once${line.driftCheck ? ", drift check" : ""}`,
   );
   const abort = new AbortController();
   let signals = 0;
@@ -307,15 +322,24 @@ async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redac
       signal: abort.signal,
       progress,
       ...(line.parallel === undefined ? {} : { parallel: line.parallel }),
+      ...(line.report === undefined ? {} : { exportState: true }),
       ...(line.pulumiRoot === undefined ? {} : { pulumiRoot: line.pulumiRoot }),
     });
-    const report = redactor.value(summary(line.command, line.driftCheck, startedAt, Date.now() - started, results));
+    const report = redactor.value(summary(line.command, line.driftCheck, startedAt, Date.now() - started, results, line.shard));
     console.log(redactor.text(renderSummary(report)));
     if (line.json !== undefined) {
       try {
         writeFileSync(line.json, `${JSON.stringify(report, null, 2)}\n`);
       } catch (error) {
         write(`pulumi-ontap-security fleet: the summary could not be written to --json ${line.json}: ${(error as Error).message}; the table above is the run's result`);
+        return EXIT.failed;
+      }
+    }
+    if (line.report !== undefined) {
+      try {
+        for (const file of writeRunReport(line.report, report, inventory, line.inventory)) write(`fleet ${line.command}: wrote ${file}`);
+      } catch (error) {
+        write(`pulumi-ontap-security fleet: the report could not be written to --report ${line.report}: ${(error as Error).message}; the table above is the run's result`);
         return EXIT.failed;
       }
     }

@@ -3,6 +3,7 @@
  * exit code. Pure functions of the results.
  */
 import type { FleetCommand, StackResult, StackStatus } from "./fleetRunner";
+import type { Shard } from "./fleetShard";
 
 /** Exit codes of `pulumi-ontap-security fleet`. */
 export const EXIT = {
@@ -55,11 +56,22 @@ export interface FleetSummary {
   readonly durationMs: number;
   readonly exitCode: number;
   readonly totals: FleetTotals;
+  /** The part of the inventory this run covered (`--shard K/N`); absent: all of it. */
+  readonly shard?: Shard;
   readonly stacks: readonly StackResult[];
 }
 
-export function summary(command: FleetCommand, driftCheck: boolean, startedAt: Date, durationMs: number, results: readonly StackResult[]): FleetSummary {
-  return { command, driftCheck, startedAt: startedAt.toISOString(), durationMs: Math.round(durationMs), exitCode: exitCode(results), totals: totals(results), stacks: results };
+export function summary(command: FleetCommand, driftCheck: boolean, startedAt: Date, durationMs: number, results: readonly StackResult[], shard?: Shard): FleetSummary {
+  return {
+    command,
+    driftCheck,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(durationMs),
+    exitCode: exitCode(results),
+    totals: totals(results),
+    ...(shard === undefined ? {} : { shard }),
+    stacks: results,
+  };
 }
 
 function seconds(ms: number): string {

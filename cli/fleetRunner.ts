@@ -7,6 +7,7 @@ import { hostname } from "os";
 import { performance } from "perf_hooks";
 import type * as Automation from "@pulumi/pulumi/automation";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { CLUSTER_TYPE, ClusterCollector, ClusterRecord, withLastChanges } from "./fleetClusters";
 import type { FleetStack, Inventory } from "./fleetInventory";
 import { ClusterClaims } from "./fleetIdentity";
 import { detachedPulumi } from "./fleetProcess";
@@ -50,6 +51,8 @@ export interface StackResult {
   readonly error?: string;
   /** The lock that stopped it, and how to clear it when it is stale. */
   readonly lock?: { readonly holders: readonly LockHolder[]; readonly recovery?: string };
+  /** Each cluster as the run saw it (for reports); the inventory's clusters when the run never reached them. */
+  readonly details?: readonly ClusterRecord[];
 }
 
 /** Live progress, for the command's output. */
@@ -81,6 +84,8 @@ export interface FleetRunOptions {
   /** Aborting stops starting stacks and interrupts running ones (SIGINT, which Pulumi finishes gracefully). */
   readonly signal?: AbortSignal;
   readonly progress?: Partial<FleetProgress>;
+  /** Read each stack's state after its command, for the clusters' last change (a report needs it). */
+  readonly exportState?: boolean;
   /** Injectable for tests. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** How stacks are selected and run; default: Pulumi's Automation API with the CLI. Injectable for tests. */
@@ -93,6 +98,8 @@ export interface FleetStackHandle {
   up(options: Automation.UpOptions): Promise<unknown>;
   preview(options: Automation.PreviewOptions): Promise<unknown>;
   refresh(options: Automation.RefreshOptions): Promise<unknown>;
+  /** The stack's state (`pulumi stack export`), for reports. */
+  exportStack?(): Promise<unknown>;
 }
 
 /** Selects (creating if need be) a stack of the inventory. */
@@ -113,8 +120,6 @@ async function automationWorkspace(inventory: Inventory, options: FleetRunOption
   };
 }
 
-/** The resource type of `ClusterSecurity` (a `pulumi.dynamic.Resource` of module `ontap`). */
-const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
 /** Operations that leave a resource as it was. */
 const UNCHANGED: ReadonlySet<string> = new Set(["same", "read", "refresh", "discard"]);
 
@@ -159,7 +164,7 @@ export async function runFleet(inventory: Inventory, options: FleetRunOptions): 
       const index = next++;
       const stack = inventory.stacks[index] as FleetStack;
       const result = options.signal?.aborted
-        ? cancelled(stack.name)
+        ? cancelled(stack)
         : await runStack(stack, (signal) => prepare(stack, signal), inventory, options, claims);
       results[index] = result;
       options.progress?.stackFinished?.(result);
@@ -169,8 +174,9 @@ export async function runFleet(inventory: Inventory, options: FleetRunOptions): 
   return results;
 }
 
-function cancelled(stack: string): StackResult {
-  return { stack, status: "cancelled", clusters: 0, changed: 0, failed: 0, operations: {}, attempts: 0, durationMs: 0 };
+function cancelled(stack: FleetStack): StackResult {
+  const details = new ClusterCollector().records(new Map(), new Set(), () => false, stack.clusters);
+  return { stack: stack.name, status: "cancelled", clusters: 0, changed: 0, failed: 0, operations: {}, attempts: 0, durationMs: 0, details };
 }
 
 /** Per-resource bookkeeping from the engine's events. */
@@ -178,6 +184,7 @@ class Tally {
   readonly ops = new Map<string, OpType>();
   readonly failedUrns = new Set<string>();
   readonly errors: string[] = [];
+  readonly collector = new ClusterCollector();
 
   /** The first resource found managing a cluster another resource of the run manages. */
   conflict?: string;
@@ -191,6 +198,7 @@ class Tally {
   ) {}
 
   onEvent = (event: EngineEvent): void => {
+    this.collector.onEvent(event);
     // Every id a cluster resource reports is its cluster's uuid: claimed for this resource, in any step
     // but a delete (a renamed entry's old resource goes as its new one arrives).
     for (const step of [event.resourcePreEvent, event.resOutputsEvent]) {
@@ -280,10 +288,15 @@ async function runStack(
       attempts: attempt,
       durationMs: elapsed(),
       ...(tally.conflict === undefined ? details : { error: [tally.conflict, details.error].filter((line) => line !== undefined).join("\n") }),
+      details: tally.collector.records(tally.ops, tally.failedUrns, (op) => !UNCHANGED.has(op), stack.clusters),
     });
+    let selected: FleetStackHandle | undefined;
+    // With exportState, each cluster's last change from the stack's state after the command.
+    const withState = async (r: StackResult): Promise<StackResult> =>
+      options.exportState && selected !== undefined && r.details !== undefined ? { ...r, details: withLastChanges(r.details, await selected.exportStack?.().catch(() => undefined)) } : r;
     try {
-      const selected = await prepare(abort.signal);
-      if (selected === undefined) return { ...cancelled(stack.name), attempts: attempt, durationMs: elapsed() };
+      selected = await prepare(abort.signal);
+      if (selected === undefined) return { ...cancelled(stack), attempts: attempt, durationMs: elapsed() };
       if (options.command === "up") await selected.up(common);
       else if (options.command === "preview") await selected.preview(common);
       // A drift check changes nothing: refresh in memory and preview (the Automation API of 3.248
@@ -292,10 +305,10 @@ async function runStack(
       else await selected.refresh({ ...common, ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}) });
       if (tally.conflict !== undefined) return result("failed");
       const drift = options.driftCheck && options.command !== "up" && tally.counts().changed > 0;
-      return result(drift ? "drift" : "succeeded");
+      return await withState(result(drift ? "drift" : "succeeded"));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!isLockedMessage(message)) return result("failed", { error: tally.errors.length > 0 ? tally.errors.join("\n") : errorLines(message) });
+      if (!isLockedMessage(message)) return await withState(result("failed", { error: tally.errors.length > 0 ? tally.errors.join("\n") : errorLines(message) }));
       const holders = parseLockHolders(message);
       const recovery = cancelCommand(stack.name, inventory.backend, inventory.project);
       if (judgeLock(holders, hostname(), processExists).kind === "stale") {

@@ -1,0 +1,153 @@
+/**
+ * What a fleet run learnt about each cluster, for its report: the settings the program declares and the
+ * ones the cluster reported, the release, the errors, and when its state last changed. Gathered from
+ * the engine's events as the stack runs (no extra request to any cluster), and from the stack's state.
+ * Only the security settings and the cluster's identity are kept: never a connection input.
+ */
+import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { OUTPUT_GROUPS, SETTING_GROUPS } from "../provider/lifecycle/model";
+import { containsUnknown } from "../provider/lifecycle/unknown";
+import type { FleetCluster } from "./fleetInventory";
+
+/** The resource type of `ClusterSecurity`. */
+export const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+
+/** One cluster as a fleet run saw it. */
+export interface ClusterRecord {
+  /** The resource's name in the stack. */
+  readonly name: string;
+  /** The management host, as the program or the inventory gives it. */
+  readonly host?: string;
+  /** The cluster's own name and ONTAP release, as it reported them. */
+  readonly clusterName?: string;
+  readonly release?: string;
+  /** The security settings the program declares (its arguments), by group. */
+  readonly desired?: Readonly<Record<string, unknown>>;
+  /** The security settings the cluster reported, by group: read in this run, else the last ones in state. */
+  readonly found?: Readonly<Record<string, unknown>>;
+  /** Whether `found` was read from the cluster in this run (refresh, up) or comes from state. */
+  readonly foundNow?: boolean;
+  /** The engine's last step for it; absent when the run never reached it. */
+  readonly op?: OpType;
+  /** The run changed it, would change it, or found it drifted. */
+  readonly changed: boolean;
+  readonly failed: boolean;
+  /** The error lines the engine reported for it (each with the provider's advice). */
+  readonly errors?: readonly string[];
+  /** When its state last recorded a change (ISO time), when known. */
+  readonly lastChange?: string;
+}
+
+type Groups = Record<string, unknown>;
+
+/** The groups of `source` named in `groups`, leaving out values not known yet (a preview's). */
+function pick(source: Record<string, unknown> | undefined, groups: readonly string[]): Groups | undefined {
+  if (source === undefined || source === null) return undefined;
+  const out: Groups = {};
+  for (const group of groups) {
+    const value = source[group];
+    if (value !== undefined && value !== null && !containsUnknown(value)) out[group] = value;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+const nameOf = (urn: string): string => urn.split("::").pop() ?? urn;
+
+interface Seen {
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  /** 3: read by a refresh; 2: written by an update; 1: from state. */
+  rank: number;
+  errors: string[];
+}
+
+/** Collects the cluster resources' inputs, outputs and errors from a stack's engine events. */
+export class ClusterCollector {
+  readonly #seen = new Map<string, Seen>();
+
+  #entry(urn: string): Seen {
+    let entry = this.#seen.get(urn);
+    if (entry === undefined) this.#seen.set(urn, (entry = { rank: 0, errors: [] }));
+    return entry;
+  }
+
+  onEvent = (event: EngineEvent): void => {
+    const pre = event.resourcePreEvent;
+    if (pre !== undefined && pre.metadata.type === CLUSTER_TYPE) {
+      const entry = this.#entry(pre.metadata.urn);
+      const inputs = pre.metadata.new?.inputs ?? pre.metadata.old?.inputs;
+      if (inputs !== undefined && pre.metadata.op !== "refresh") entry.inputs = inputs;
+      else if (inputs !== undefined && entry.inputs === undefined) entry.inputs = inputs;
+      if (entry.rank < 1 && pre.metadata.old?.outputs !== undefined) {
+        entry.outputs = pre.metadata.old.outputs;
+        entry.rank = 1;
+      }
+    }
+    const out = event.resOutputsEvent;
+    if (out !== undefined && out.metadata.type === CLUSTER_TYPE) {
+      const entry = this.#entry(out.metadata.urn);
+      const outputs = out.metadata.new?.outputs;
+      // A preview's planned outputs are not what the cluster has; a refresh's are, in preview too.
+      const rank = out.metadata.op === "refresh" ? 3 : out.planning ? 0 : 2;
+      if (outputs !== undefined && rank > 0 && rank >= entry.rank) {
+        entry.outputs = outputs;
+        entry.rank = rank;
+      }
+      if (entry.inputs === undefined && out.metadata.new?.inputs !== undefined) entry.inputs = out.metadata.new.inputs;
+    }
+    const diagnostic = event.diagnosticEvent;
+    if (diagnostic?.urn !== undefined && diagnostic.severity === "error" && !diagnostic.ephemeral && diagnostic.urn.includes(`::${CLUSTER_TYPE}::`)) {
+      const text = diagnostic.message.replace(/\s+$/, "");
+      if (text !== "") this.#entry(diagnostic.urn).errors.push(text);
+    }
+  };
+
+  /**
+   * One record per cluster resource seen, then one per cluster of the inventory the run never reached.
+   * `ops` and `failedUrns` are the runner's own tally (the one judgement of changed and failed).
+   */
+  records(ops: ReadonlyMap<string, OpType>, failedUrns: ReadonlySet<string>, changed: (op: OpType) => boolean, inventory?: readonly FleetCluster[]): ClusterRecord[] {
+    const records: ClusterRecord[] = [];
+    const urns = new Set([...this.#seen.keys(), ...[...ops.keys()].filter((urn) => urn.includes(`::${CLUSTER_TYPE}::`))]);
+    for (const urn of urns) {
+      const entry = this.#seen.get(urn) ?? { rank: 0, errors: [] };
+      const op = ops.get(urn);
+      const identity = entry.outputs?.cluster as { name?: unknown; version?: unknown } | undefined;
+      const host = typeof entry.inputs?.host === "string" && !containsUnknown(entry.inputs.host) ? entry.inputs.host : undefined;
+      const desired = pick(entry.inputs, SETTING_GROUPS);
+      const found = pick(entry.outputs, OUTPUT_GROUPS);
+      records.push({
+        name: nameOf(urn),
+        ...(host === undefined ? {} : { host }),
+        ...(typeof identity?.name === "string" ? { clusterName: identity.name } : {}),
+        ...(typeof identity?.version === "string" ? { release: identity.version } : {}),
+        ...(desired === undefined ? {} : { desired }),
+        ...(found === undefined ? {} : { found, foundNow: entry.rank >= 2 }),
+        ...(op === undefined ? {} : { op }),
+        changed: op !== undefined && changed(op),
+        failed: failedUrns.has(urn),
+        ...(entry.errors.length === 0 ? {} : { errors: entry.errors }),
+      });
+    }
+    const named = new Set(records.map((r) => r.name));
+    for (const cluster of inventory ?? []) {
+      if (!named.has(cluster.name)) records.push({ name: cluster.name, host: cluster.host, changed: false, failed: false });
+    }
+    return records;
+  }
+}
+
+/** Adds each cluster's last change from a `pulumi stack export` of its stack. */
+export function withLastChanges(records: readonly ClusterRecord[], deployment: unknown): ClusterRecord[] {
+  const resources = ((deployment as { deployment?: { resources?: unknown[] } } | undefined)?.deployment?.resources ?? []) as { urn?: string; type?: string; modified?: string; created?: string }[];
+  const when = new Map<string, string>();
+  for (const resource of resources) {
+    if (resource.type !== CLUSTER_TYPE || typeof resource.urn !== "string") continue;
+    const time = resource.modified ?? resource.created;
+    if (typeof time === "string") when.set(nameOf(resource.urn), time);
+  }
+  return records.map((record) => {
+    const time = when.get(record.name);
+    return time === undefined ? record : { ...record, lastChange: time };
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * Writing the fleet report: `fleet preview|up|refresh --report DIR` after a run, and
+ * `fleet report SUMMARY.json|DIR... [--inventory FILE] --out DIR`, which rebuilds one from the JSON
+ * summaries of earlier runs (a fleet's shards merged into one report and one exit code).
+ */
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { Inventory, loadInventory } from "./fleetInventory";
+import { EXIT, FleetSummary } from "./fleetReport";
+import { Shard, assignShards, describeShard } from "./fleetShard";
+import { renderHtml } from "./reportHtml";
+import { renderJunit } from "./reportJunit";
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./reportMarkdown";
+import { ExpectedStack, FleetReportModel, OUTCOMES, OUTCOME_LABELS, buildReport } from "./reportModel";
+import { UsageError, integerOption } from "./usageError";
+
+/** The files a report directory holds. */
+export const REPORT_FILES = { html: "fleet-report.html", junit: "fleet-junit.xml", markdown: "fleet-summary.md" } as const;
+
+/** The JSON summary's name in a report directory: one per shard, so shards can share one artifact folder. */
+export function summaryFileName(shard?: Shard): string {
+  return shard === undefined ? "fleet-summary.json" : `fleet-summary-${shard.index}-of-${shard.count}.json`;
+}
+
+/** The stacks the runs should have covered, each with its shard and the command that runs it again. */
+export function expectedStacks(inventory: Inventory, inventoryArg: string, command: string | undefined, shardCount: number | undefined): ExpectedStack[] {
+  const shards = shardCount === undefined ? undefined : assignShards(inventory.stacks, shardCount);
+  return inventory.stacks.map((stack, i) => {
+    const shard = shards === undefined ? undefined : `${shards[i]}/${shardCount}`;
+    const rerun = command === undefined ? undefined : `pulumi-ontap-security fleet ${command} --inventory ${inventoryArg}${shard === undefined ? "" : ` --shard ${shard}`}`;
+    return { ...stack, ...(shard === undefined ? {} : { shard }), ...(rerun === undefined ? {} : { rerun }) };
+  });
+}
+
+/** Writes the HTML, JUnit and Markdown views of `model` into `dir`; returns the files written. */
+export function writeReports(dir: string, model: FleetReportModel, markdownLimit = GITHUB_COMMENT_LIMIT): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = [
+    [REPORT_FILES.html, renderHtml(model)],
+    [REPORT_FILES.junit, renderJunit(model)],
+    [REPORT_FILES.markdown, renderMarkdown(model, { limit: markdownLimit, htmlName: REPORT_FILES.html })],
+  ] as const;
+  return files.map(([name, text]) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  });
+}
+
+/** After a run: its summary and its report, into `dir`. */
+export function writeRunReport(dir: string, summary: FleetSummary, inventory: Inventory, inventoryArg: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const summaryFile = path.join(dir, summaryFileName(summary.shard));
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  const command = `${summary.command}${summary.driftCheck ? " --drift-check" : ""}`;
+  const expected = expectedStacks(inventory, inventoryArg, command, summary.shard?.count).filter((s) => summary.shard === undefined || s.shard === describeShard(summary.shard));
+  return [summaryFile, ...writeReports(dir, buildReport([summary], { expected }))];
+}
+
+export const REPORT_USAGE = `usage: pulumi-ontap-security fleet report SUMMARY... --out DIR [options]
+
+Builds the fleet report (${REPORT_FILES.html}, ${REPORT_FILES.junit}, ${REPORT_FILES.markdown}) from the
+JSON summaries of fleet runs (--json FILE, or the ${summaryFileName()} / fleet-summary-K-of-N.json that
+--report DIR writes): files, or folders holding them. The summaries of a fleet's shards merge into one
+report and one exit code; a stack two summaries share is taken from the later run.
+
+  --out DIR            where to write the report (required)
+  --inventory FILE     the fleet's inventory: its stacks that no summary has are reported as not run,
+                       with the command that runs their shard again
+  --title TEXT         the report's title (default: ONTAP fleet security)
+  --markdown-limit N   most characters of the Markdown (default ${GITHUB_COMMENT_LIMIT}, a GitHub comment)
+  -h, --help           this text
+
+Exit codes: as the merged run's: 0 all as declared; 1 a stack failed, was locked or not run; 2 bad
+command line or unreadable summary; 3 drift found and nothing failed.`;
+
+/** The summary files named by `paths` (folders: their fleet-summary*.json), in a stable order. */
+export function summaryFiles(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch {
+      throw new UsageError("SUMMARY", p, `summary "${p}" does not exist: give JSON summaries of fleet runs, or folders holding them`);
+    }
+    if (!stat.isDirectory()) return [p];
+    const found = readdirSync(p)
+      .filter((name) => /^fleet-summary.*\.json$/.test(name))
+      .sort()
+      .map((name) => path.join(p, name));
+    if (found.length === 0) throw new UsageError("SUMMARY", p, `folder "${p}" holds no fleet-summary*.json`);
+    return found;
+  });
+}
+
+/** Reads one summary, naming the file and what is wrong with it. */
+export function readSummary(file: string): FleetSummary {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError("SUMMARY", file, `summary ${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  const s = raw as Partial<FleetSummary>;
+  const problems: string[] = [];
+  if (typeof s !== "object" || s === null) problems.push("(file): expected a JSON object");
+  else {
+    if (s.command !== "preview" && s.command !== "up" && s.command !== "refresh") problems.push(`command: got ${JSON.stringify(s.command)}, expected "preview", "up" or "refresh"`);
+    if (typeof s.startedAt !== "string") problems.push(`startedAt: got ${JSON.stringify(s.startedAt)}, expected an ISO time`);
+    if (!Array.isArray(s.stacks)) problems.push(`stacks: got ${JSON.stringify(s.stacks)?.slice(0, 40)}, expected the array a fleet run writes`);
+    else
+      s.stacks.forEach((r, i) => {
+        if (typeof r?.stack !== "string" || typeof r?.status !== "string") problems.push(`stacks[${i}]: expected {stack, status, ...}`);
+      });
+  }
+  if (problems.length > 0) throw new UsageError("SUMMARY", file, `summary ${file} is not a fleet summary:\n  ${problems.join("\n  ")}`);
+  return s as FleetSummary;
+}
+
+/** `fleet report …`: resolves to the merged exit code. */
+export function runReportCommand(args: readonly string[], write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: { out: { type: "string" }, inventory: { type: "string" }, title: { type: "string" }, "markdown-limit": { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    throw new UsageError("", undefined, `${(error as Error).message}\n${REPORT_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(REPORT_USAGE);
+    return EXIT.ok;
+  }
+  if (values.out === undefined || values.out === "") throw new UsageError("--out", values.out, "--out DIR is required: the folder the report is written to");
+  if (positionals.length === 0) throw new UsageError("SUMMARY", undefined, `fleet report needs at least one JSON summary (or a folder of them)\n${REPORT_USAGE}`);
+  const limit = values["markdown-limit"] === undefined ? GITHUB_COMMENT_LIMIT : integerOption("--markdown-limit", values["markdown-limit"], 2_000, 10_000_000);
+  const summaries = summaryFiles(positionals).map(readSummary);
+  const counts = new Set(summaries.map((s) => s.shard?.count));
+  if (counts.size > 1) {
+    throw new UsageError("SUMMARY", undefined, `the summaries come from different splits (${[...counts].map((c) => (c === undefined ? "unsharded" : `N=${c}`)).join(", ")}): merge the shards of one split`);
+  }
+  let expected: ExpectedStack[] | undefined;
+  if (values.inventory !== undefined) {
+    const inventory: Inventory = loadInventory(values.inventory);
+    const newest = [...summaries].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).pop();
+    const command = newest === undefined ? undefined : `${newest.command}${newest.driftCheck ? " --drift-check" : ""}`;
+    expected = expectedStacks(inventory, values.inventory, command, [...counts][0]);
+  }
+  const model = buildReport(summaries, { ...(expected === undefined ? {} : { expected }), ...(values.title === undefined ? {} : { title: values.title }) });
+  const files = writeReports(values.out, model, limit);
+  const t = model.totals;
+  console.log(
+    `fleet report: ${t.clusters} clusters in ${t.stacks} stacks from ${summaries.length} summaries: ${OUTCOMES.map((o) => `${t[o]} ${OUTCOME_LABELS[o]}`).join(", ")}, ${t.belowBaseline} below the baseline; exit ${model.exitCode}`,
+  );
+  for (const file of files) write(`fleet report: wrote ${file}`);
+  return model.exitCode;
+}

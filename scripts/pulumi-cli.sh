@@ -1,34 +1,38 @@
 #!/usr/bin/env bash
-# Makes a working Pulumi CLI (v3.248.0, the release matching the @pulumi/pulumi SDK this package uses)
-# available WITHOUT a release download, and prints on its LAST stdout line the absolute path of a
-# directory holding `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
+# Makes a working Pulumi CLI available WITHOUT a release download, and prints on its LAST stdout line the
+# absolute path of a directory holding `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
+# The version is v3.248.0 (the release matching the @pulumi/pulumi SDK this package's lockfile pins, the
+# floor of the support range) unless another one is asked for: `--version X.Y.Z` or
+# PULUMI_ONTAP_CLI_VERSION=X.Y.Z (the argument wins). The CI's ceiling leg asks for 3.276.0.
 # Progress goes to stderr, each line prefixed "pulumi-cli:".
 #
-#   scripts/pulumi-cli.sh                 # -> /root/.cache/pulumi-ontap-security/pulumi-cli-v3.248.0/bin
+#   scripts/pulumi-cli.sh                   # -> /root/.cache/pulumi-ontap-security/pulumi-cli-v3.248.0/bin
+#   scripts/pulumi-cli.sh --version 3.276.0 # -> /root/.cache/pulumi-ontap-security/pulumi-cli-v3.276.0/bin
 #   PATH="$(scripts/pulumi-cli.sh | tail -n1):$PATH" pulumi version
-#   scripts/pulumi-cli.sh --rebuild       # throw away the cached build and build again
-#   scripts/pulumi-cli.sh --no-ambient    # ignore a `pulumi` already on PATH
+#   scripts/pulumi-cli.sh --rebuild         # throw away the cached build and build again
+#   scripts/pulumi-cli.sh --no-ambient      # ignore a `pulumi` already on PATH
 #
-# Order of preference:
-#  1. A `pulumi` on PATH whose version is >= 3.248.0 with `pulumi-language-nodejs` beside it or on PATH.
+# Order of preference (VERSION below is the version asked for):
+#  1. A `pulumi` on PATH whose version is >= VERSION with `pulumi-language-nodejs` beside it or on PATH.
 #     If the three programs already sit in one directory, that directory is printed; otherwise
 #     <cache>/ambient-bin is made of hard links (else copies) of them, plus the shim, and printed.
-#  2. A build in the cache (outside the repository), reused while its stamp matches:
-#       ${PULUMI_ONTAP_CLI_CACHE:-${PULUMI_ONTAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ontap-security}/pulumi-cli-v3.248.0}
+#  2. A build in the cache (outside the repository), one per version, reused while its stamp matches:
+#       ${PULUMI_ONTAP_CLI_CACHE:-${PULUMI_ONTAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ontap-security}/pulumi-cli-vVERSION}
+#     (PULUMI_ONTAP_CLI_CACHE names the directory itself: set it only together with one version.)
 #     - `pulumi`: built with `go build` from a wrapper Go module requiring github.com/pulumi/pulumi/pkg/v3
-#       and sdk/v3 at v3.248.0 (`go install` refuses those modules: their go.mod files have replace
-#       directives). Needs Go >= 1.25 and the Go module proxy the first time (several minutes;
-#       downloaded modules stay in the default GOMODCACHE, compiled packages in the Go build cache).
+#       and sdk/v3 at VERSION (`go install` refuses those modules: their go.mod files have replace
+#       directives). Needs Go >= 1.25 (>= 1.26 for 3.276.0) and the Go module proxy the first time (several
+#       minutes; downloaded modules stay in the default GOMODCACHE, compiled packages in the Go build cache).
 #     - `pulumi-language-nodejs`: the upstream module
 #       github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 is untagged; its pseudo-version for
-#       the v3.248.0 commit is looked up (the proxy's Origin hash) and built when the proxy serves it.
+#       the VERSION commit is looked up (the proxy's Origin hash) and built when the proxy serves it.
 #       Where the proxy serves no version of it (a proxy may refuse it), the script builds instead
 #       a small language host of its own (source: scripts/pulumi-language-nodejs/main.go) that implements what
 #       preview/up/refresh/destroy/stack/config need: it runs `node @pulumi/pulumi/cmd/run` like upstream, and
 #       starts Node.js policy packs (`--policy-pack`) and plugins through RunPlugin, as upstream does.
 #       PULUMI_ONTAP_LANGHOST=auto (default) | upstream (fail if unavailable) | minimal (skip the lookup).
 #     - `pulumi-resource-pulumi-nodejs`: the shell shim shipped inside the @pulumi/pulumi npm package, copied
-#       from this repository's node_modules, else taken from `npm pack @pulumi/pulumi@3.248.0`.
+#       from this repository's node_modules, else taken from `npm pack @pulumi/pulumi@VERSION`.
 #
 # Other environment: PULUMI_ONTAP_CLI_JOBS (go build -p, default: number of cores).
 # Running the CLI offline afterwards needs only:
@@ -37,13 +41,13 @@
 #   and --yes --non-interactive; PULUMI_HOME needs no plugins.
 set -euo pipefail
 
-PULUMI_VERSION="3.248.0"
+# The floor of the support range; `--version` or PULUMI_ONTAP_CLI_VERSION picks another release.
+DEFAULT_VERSION="3.248.0"
 # Bump when the build recipe changes in a way that must invalidate existing caches.
 RECIPE_REVISION="1"
 PKG_MODULE="github.com/pulumi/pulumi/pkg/v3"
 SDK_MODULE="github.com/pulumi/pulumi/sdk/v3"
 LANGHOST_MODULE="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
-VERSION_LDFLAG="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}"
 
 log() { printf 'pulumi-cli: %s\n' "$*" >&2; }
 die() {
@@ -57,8 +61,22 @@ usage() {
 
 rebuild=0
 use_ambient=1
-for arg in "$@"; do
+asked_version="${PULUMI_ONTAP_CLI_VERSION:-}"
+asked_from="PULUMI_ONTAP_CLI_VERSION"
+while [ $# -gt 0 ]; do
+	arg="$1"
+	shift
 	case "$arg" in
+	--version)
+		[ $# -gt 0 ] || die "--version needs a value: a release such as 3.276.0"
+		asked_version="$1"
+		asked_from="--version"
+		shift
+		;;
+	--version=*)
+		asked_version="${arg#--version=}"
+		asked_from="--version"
+		;;
 	--rebuild) rebuild=1 ;;
 	--no-ambient) use_ambient=0 ;;
 	-h | --help)
@@ -71,6 +89,14 @@ for arg in "$@"; do
 		;;
 	esac
 done
+
+PULUMI_VERSION="${asked_version#v}"
+PULUMI_VERSION="${PULUMI_VERSION:-$DEFAULT_VERSION}"
+# Only releases from the floor on: older ones predate the PostgreSQL backend and the SDK's peer range.
+if ! [[ "$PULUMI_VERSION" =~ ^3\.[0-9]+\.[0-9]+$ ]]; then
+	die "$asked_from='$asked_version' is not a Pulumi release: expected 3.MINOR.PATCH (e.g. 3.276.0), at least $DEFAULT_VERSION"
+fi
+VERSION_LDFLAG="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}"
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(dirname "$script_dir")"
@@ -104,6 +130,8 @@ version_ge() {
 	b="${b%%[-+]*}"
 	[ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
 }
+version_ge "$PULUMI_VERSION" "$DEFAULT_VERSION" ||
+	die "$asked_from='$asked_version' is older than $DEFAULT_VERSION, the oldest release this package supports"
 
 # pulumi_version BIN: prints what `BIN version` says (empty on failure).
 pulumi_version() {
@@ -175,7 +203,7 @@ check_langhost() {
 	rm -f "$out"
 }
 
-# verify DIR: the three programs are there and `pulumi version` prints v3.248.0 (or newer when allowed).
+# verify DIR: the three programs are there and `pulumi version` prints v${PULUMI_VERSION} (or newer when allowed).
 verify_dir() {
 	local dir="$1" exact="$2" v p
 	for p in pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
@@ -332,7 +360,7 @@ stop_heartbeat() {
 }
 trap stop_heartbeat EXIT
 
-# upstream_langhost_version: prints the pseudo-version of the upstream language host at the v3.248.0 commit,
+# upstream_langhost_version: prints the pseudo-version of the upstream language host at the v${PULUMI_VERSION} commit,
 # or fails (with the reason logged) when the proxy does not tell the commit or does not serve the module.
 upstream_langhost_version() {
 	local json hash pv

@@ -12,6 +12,7 @@ import { createServer as createHttpsServer } from "https";
 import { Server as NetServer, Socket, createServer as createNetServer } from "net";
 
 import { ClientCertificate, ClientCertificateOptions, issueClientCertificate, simulatorCertificate } from "./certificate";
+import { SimulatorClock, systemClock } from "./clock";
 import { DEFAULT_VERSION, formatVersion, parseVersion } from "./ontapVersion";
 import { Scenario, defaultScenario } from "./scenario";
 import { SecurityStateInit, initialSecurityState } from "./securityState";
@@ -25,6 +26,8 @@ export type { ClientCertificate, ClientCertificateOptions } from "./certificate"
 export type { JobState, SimJob } from "./simJob";
 export type { OntapError, OntapErrorArgument } from "./ontapError";
 export { KNOWN_VERSIONS } from "./ontapVersion";
+export { ManualClock } from "./manualClock";
+export type { SimulatorClock } from "./clock";
 export { asFound } from "./presets";
 export { ontapEnvironment, shellExports } from "./environment";
 export type { SimulatorAddress } from "./environment";
@@ -53,6 +56,11 @@ export interface SimulatorOptions {
    * port from the OS. (An addition to the original contract, for the CLI's `--port`.)
    */
   port?: number;
+  /**
+   * The clusters' time: job steps, `return_timeout` holds, latency. Default: the wall clock. A
+   * {@link ManualClock} lets a test move jobs along without waiting.
+   */
+  clock?: SimulatorClock;
 }
 
 /** A running simulator. */
@@ -217,6 +225,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
           blueprint.scenario,
           credentials,
           certificateLogins,
+          opts.clock ?? systemClock,
         );
         cluster.decoyUrl = `https://127.0.0.1:${decoyPort}`;
         byPort.set(port, cluster);

@@ -2,7 +2,7 @@
  * The ONTAP client and the lifecycle against the simulator, over real HTTPS with its CA.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator, startSimulator, ClusterOptions } from "../simulator";
+import { ManualClock, SimCluster, Simulator, startSimulator, ClusterOptions } from "../simulator";
 import { LifecycleEnv, createResource, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
 import { preflight } from "../provider/lifecycle/preflight";
 import { ClusterSecurityInputs } from "../provider/lifecycle/model";
@@ -24,14 +24,14 @@ import {
 import { OntapClient } from "../provider/ontap/client";
 import { parseVersion } from "../provider/ontap/versions";
 
-async function simulator(t: ExecutionContext, cluster: ClusterOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ clusters: [{ scenario: { jobDurationMs: 30 }, ...cluster }] });
+async function simulator(t: ExecutionContext, cluster: ClusterOptions = {}, clock?: ManualClock): Promise<Simulator> {
+  const sim = await startSimulator({ clusters: [{ scenario: { jobDurationMs: 30 }, ...cluster }], ...(clock ? { clock } : {}) });
   t.teardown(() => sim.close());
   return sim;
 }
 
 /** A lifecycle environment that reaches the simulator through config, as a stack would. */
-function envFor(sim: Simulator, logs: string[] = []): LifecycleEnv {
+function envFor(sim: Simulator, logs: string[] = [], clock?: ManualClock): LifecycleEnv {
   const config: Record<string, string> = {
     "ontap:host": sim.clusters[0].host,
     "ontap:username": sim.username,
@@ -41,7 +41,7 @@ function envFor(sim: Simulator, logs: string[] = []): LifecycleEnv {
   return {
     config: { get: (key) => config[key] },
     env: {},
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
+    clock: clock ?? { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
     log: (message) => logs.push(message),
     transport: { retryDelayMs: 1 },
   };
@@ -118,20 +118,26 @@ test("update converges from the live settings, not from state: a drifted setting
 });
 
 test("a job that outlives jobTimeoutSeconds fails saying it is still running; the next run finishes", async (t) => {
-  const sim = await simulator(t);
+  // The provider and the simulator share one clock that moves only while they wait on it: the 20 s job
+  // and the 10 s budget pass in clock time, not on the wall clock.
+  const clock = new ManualClock();
+  const sim = await simulator(t, {}, clock);
   const cluster = sim.clusters[0];
   cluster.scenario.jobDurationMs = 20_000;
   cluster.scenario.jobPauseMs = 300;
-  const outs = await createResource({ ...baseline, jobTimeoutSeconds: 10 }, envFor(sim)).catch((e: Error) => e);
+  const started = clock.now();
+  const outs = await clock.runWhile(createResource({ ...baseline, jobTimeoutSeconds: 10 }, envFor(sim, [], clock)).catch((e: Error) => e));
+  t.true(clock.now() - started >= 10_000, `the budget was spent in clock time (${clock.now() - started} ms)`);
   // The 10 s budget covers the whole update: the server holds the PATCH until a second before the
   // deadline, then the waiter polls (through the pause) to the deadline.
   t.true(outs instanceof PartialUpdateError);
   // Either the last poll saw the job going, or a poll was in flight when the time ran out: both name the job.
   t.regex((outs as Error).message, /is still (running|paused|queued) on the cluster|deadline passed .* Job [0-9a-f-]{36} was not cancelled/);
   // The next run finds the job still running, waits for it, and sends nothing more.
-  const again = await createResource({ ...baseline, jobTimeoutSeconds: 60 }, envFor(sim));
+  const again = await clock.runWhile(createResource({ ...baseline, jobTimeoutSeconds: 60 }, envFor(sim, [], clock)));
   t.deepEqual(again.outs.fips, { enabled: true });
   t.is(cluster.startedJobs.length, 1);
+  t.true(clock.now() - started >= 20_000, "the job ran its 20 s of clock time");
 });
 
 test("a conversion refused by its job fails with ONTAP's code, and the other settings are applied first", async (t) => {
@@ -368,10 +374,11 @@ test("a security job started by someone else just before the update is waited fo
 });
 
 test("a security job that outlives the deadline fails the update with its uuid and state, sending nothing", async (t) => {
-  const sim = await simulator(t, { scenario: { jobDurationMs: 30, stuckJobs: true } });
+  const clock = new ManualClock();
+  const sim = await simulator(t, { scenario: { jobDurationMs: 30, stuckJobs: true } }, clock);
   const cluster = sim.clusters[0];
   const admins = cluster.startSecurityJob({ fips: { enabled: true } });
-  const error = await t.throwsAsync(createResource({ ...baseline, jobTimeoutSeconds: 4 }, envFor(sim)), { instanceOf: SecurityJobInProgressError });
+  const error = await t.throwsAsync(clock.runWhile(createResource({ ...baseline, jobTimeoutSeconds: 4 }, envFor(sim, [], clock))), { instanceOf: SecurityJobInProgressError });
   t.is(error?.jobUuid, admins.uuid);
   t.is(error?.state, "running");
   t.regex(error?.message ?? "", new RegExp(`job ${admins.uuid} \\(PATCH /api/security\\), started before this update, is still running after \\d+ s\\. Nothing was sent\\.`));

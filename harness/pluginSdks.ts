@@ -6,7 +6,7 @@
  * `scripts/python-pulumi.sh`.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, writeFileSync } from "fs";
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { packageSchema } from "../provider/plugin/schema";
@@ -43,4 +43,42 @@ export function generateSdk(generatorDir: string, language: "python" | "go" | "n
   const result = spawnSync(path.join(generatorDir, "pulumi-sdk-gen"), [schemaFile, language, out], { encoding: "utf8", timeout: 5 * 60_000 });
   if (result.status !== 0) throw new Error(`pulumi-sdk-gen ${language} failed: ${result.stderr}`);
   return out;
+}
+
+/**
+ * Builds test/go/plugin_automation.go against a generated Go SDK and github.com/pulumi/pulumi/sdk/v3
+ * at the CLI's release (pkg/v3 required too, so module resolution picks what the CLI's build picked and
+ * the Go build cache serves most packages). Returns the binary's path.
+ */
+export function buildGoProgram(sdk: string, version = "3.248.0"): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "ontap-security-go-"));
+  const base = "github.com/pulumi-ontap-security/sdk/go";
+  cpSync(path.join(sdk, "ontapsecurity"), path.join(dir, "ontapsecurity"), { recursive: true });
+  mkdirSync(path.join(dir, "cmd", "inline"), { recursive: true });
+  cpSync(path.join(REPO_ROOT, "test", "go", "plugin_automation.go"), path.join(dir, "cmd", "inline", "main.go"));
+  writeFileSync(
+    path.join(dir, "go.mod"),
+    [
+      `module ${base}`,
+      "",
+      "go 1.25.11",
+      "",
+      "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e",
+      "",
+      "require (",
+      `\tgithub.com/pulumi/pulumi/pkg/v3 v${version}`,
+      `\tgithub.com/pulumi/pulumi/sdk/v3 v${version}`,
+      ")",
+      "",
+    ].join("\n"),
+  );
+  const binary = path.join(dir, "plugin_automation");
+  const result = spawnSync("go", ["build", "-trimpath", "-o", binary, "./cmd/inline"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, GOWORK: "off", GO111MODULE: "on", GOFLAGS: "-mod=mod -buildvcs=false" },
+    timeout: 15 * 60_000,
+  });
+  if (result.status !== 0) throw new Error(`go build of the Go inline program failed:\n${result.stderr}`);
+  return binary;
 }

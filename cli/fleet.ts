@@ -282,9 +282,6 @@ export async function runFleetCommand(args: string[]): Promise<number> {
 async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redactor): Promise<number> {
   const write = (text: string) => process.stderr.write(`${redactor.text(text)}\n`);
   const progress = new ProgressPrinter(line.command, inventory.stacks.length, write);
-  write(
-    `fleet ${line.command}: ${inventory.stacks.length} stacks${line.shard === undefined ? "" : ` (shard ${describeShard(line.shard)})`} of ${inventory.project}${inventory.backend === undefined ? "" : ` on ${inventory.backend}`}, ${line.concurrency} at once${line.driftCheck ? ", drift check" : ""}`,
-  );
   const abort = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -310,9 +307,12 @@ async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redac
     }
     const same = sameClusterProblems(identities.found);
     if (same.length > 0) {
-      write(`pulumi-ontap-security fleet: inventory ${inventory.file}: two entries reach one cluster, nothing was run:\n  ${same.join("\n  ")}`);
+      write(`pulumi-ontap-security fleet: inventory ${inventory.file}: two entries reach one cluster, nothing was run:${same.length === 1 ? " " : "\n  "}${same.join("\n  ")}`);
       return EXIT.usage;
     }
+    write(
+      `fleet ${line.command}: ${inventory.stacks.length} stacks${line.shard === undefined ? "" : ` (shard ${describeShard(line.shard)})`} of ${inventory.project}${inventory.backend === undefined ? "" : ` on ${inventory.backend}`}, ${line.concurrency} at once${line.driftCheck ? ", drift check" : ""}`,
+    );
     const results = await runFleet(inventory, {
       command: line.command,
       concurrency: line.concurrency,

@@ -67,7 +67,8 @@ export class FleetInventoryError extends OntapSecurityError {
     /** One line per problem: `stacks[1].name: got "a b", expected letters, digits, "_", "." or "-"`. */
     readonly problems: readonly string[],
   ) {
-    super(`inventory ${file} is not usable, nothing was run:\n  ${problems.join("\n  ")}`);
+    // One problem, one line; several, one line each.
+    super(`inventory ${file} is not usable, nothing was run:${problems.length === 1 ? " " : "\n  "}${problems.join("\n  ")}`);
   }
 }
 

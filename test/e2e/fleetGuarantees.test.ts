@@ -192,6 +192,7 @@ test.serial("bad input is refused before anything runs (exit 2, one clear line),
     const run = await p.fleet(["up", "--inventory", inventory, "--json", json, ...(row.args ?? [])], { json: false });
     t.is(run.code, 2, `${row.title}: ${explain(run)}`);
     t.regex(run.stderr, row.message, row.title);
+    t.is(run.stderr.trimEnd().split("\n").length, 1, `${row.title}: one line`);
     t.is(run.stdout, "", `${row.title}: no summary, since nothing ran`);
     t.is(readFileSync(inventory, "utf8"), before, `${row.title}: the inventory is untouched`);
     t.false(existsSync(path.join(p.dir, "summary.json")), `${row.title}: no summary written`);

@@ -189,3 +189,31 @@ test("unchanged inputs skip preview's reads, but the update still refuses to rev
   await t.throwsAsync(provider.update(created.id, refreshed.props as ClusterSecurityOutputs, program), { instanceOf: IrreversibleConversionError });
   t.is(cluster.patches().length, 0);
 });
+
+test("a cluster name with control characters is escaped at its source in every line, failure and error, whatever the log does", async (t) => {
+  const evil = "evil\u001b[2K\nontap: cluster prod: all good\r\u2028";
+  const escaped = "evil\\u001b[2K\\u000aontap: cluster prod: all good\\u000d\\u2028";
+  // The fixture's log keeps lines as given: escaping must not depend on the console's.
+  const { cluster, provider, logs } = await setup(t, { name: evil, security: { ...asFound(), fips: { enabled: true } } });
+  const texts: string[] = [];
+  const adoption = await provider.check({} as never, inputs(cluster, baseline));
+  t.deepEqual(adoption.failures, []);
+  const created = await provider.create(inputs(cluster, baseline));
+  // A program that asks TLSv1 beside FIPS, checked against the last known state: the diff's note names the cluster.
+  await provider.diff(created.id, created.outs as ClusterSecurityOutputs, inputs(cluster, { ...baseline, tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2"] } }));
+  const refused = await provider.check(inputs(cluster, baseline), inputs(cluster, { tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2"] } }));
+  texts.push(...(refused.failures ?? []).map((f) => f.reason));
+  const conflict = await t.throwsAsync(provider.update(created.id, created.outs as ClusterSecurityOutputs, inputs(cluster, { tls: { protocolVersions: ["TLSv1", "TLSv1.1", "TLSv1.2"] } })));
+  texts.push(conflict?.message ?? "");
+  await provider.delete(created.id, created.outs as ClusterSecurityOutputs);
+  texts.push(...logs);
+  t.true(logs.some((line) => line.startsWith(`ontap: cluster ${escaped}: create`)), logs.join("\n"));
+  t.true(logs.some((line) => line.startsWith(`ontap: cluster ${escaped}: update`)), logs.join("\n"));
+  t.true(logs.some((line) => line.includes(`the update will be refused before any change`) && line.includes(`cluster ${escaped}: tls.protocolVersions`)), logs.join("\n"));
+  t.true(texts.length > logs.length + 1);
+  for (const text of texts) {
+    const control = (code: number) => code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    t.false([...text].some((c) => control(c.charCodeAt(0))), JSON.stringify(text));
+    t.true(!text.includes("evil") || text.includes(escaped), text);
+  }
+});

@@ -3,6 +3,7 @@
  * semantics. Never a replace: the resource is the cluster's singleton settings, and replacing it could
  * never undo anything anyway. Never throws: refresh calls it with roles swapped.
  */
+import { escapeControlCharacters } from "../ontap/redact";
 import { parseVersion } from "../ontap/versions";
 import { ChangeReport, changedConnection, compareSettings, reportLines } from "./changes";
 import { ClusterSecurityInputs, ClusterSecurityOutputs, settingsOf } from "./model";
@@ -51,7 +52,8 @@ export function diffResource(olds: Partial<ClusterSecurityOutputs>, news: Cluste
       stateOnly.push(`jobTimeoutSeconds: ${showTimeout(olds.jobTimeoutSeconds)} → ${showTimeout(news.jobTimeoutSeconds)} (updates state only)`);
     }
     if (fields.length === 0) return { changes: false, fields, lines: [] };
-    const cluster = typeof olds.cluster?.name === "string" ? olds.cluster.name : NAME_NOT_KNOWN;
+    // The name comes from the cluster (kept in state): escaped, it cannot forge or rewrite a line.
+    const cluster = typeof olds.cluster?.name === "string" ? escapeControlCharacters(olds.cluster.name) : NAME_NOT_KNOWN;
     const rules = applyRules(desired, { cluster: `cluster ${cluster}`, found: olds, version: releaseOf(olds) });
     const report: ChangeReport = {
       cluster,

@@ -3,6 +3,10 @@
  * belong to the package's one family (`OntapSecurityError`, in `ontap/errors.ts`).
  */
 import { OntapSecurityError } from "../ontap/errors";
+import { escapeControlCharacters } from "../ontap/redact";
+
+/** A cluster's name as messages show it: it comes from the cluster, so its control characters are escaped. */
+const shown = (name: string): string => escapeControlCharacters(name);
 
 /** Base of the lifecycle's errors: what the program, its configuration or its state asks. Never thrown itself. */
 export abstract class ClusterSecurityError extends OntapSecurityError {}
@@ -26,7 +30,7 @@ export class UnsupportedSettingError extends ClusterSecurityError {
   readonly clusterVersion: string;
   constructor(cluster: string, clusterVersion: string, settings: readonly string[]) {
     super(
-      `cluster ${cluster} runs ONTAP ${clusterVersion}, which does not have ${settings.join(", ")}: ` +
+      `cluster ${shown(cluster)} runs ONTAP ${clusterVersion}, which does not have ${settings.join(", ")}: ` +
         `remove ${settings.length === 1 ? "it" : "them"} from the program for this cluster, or upgrade ONTAP. Nothing was changed.`,
     );
     this.settings = settings;
@@ -41,7 +45,7 @@ export class IrreversibleConversionError extends ClusterSecurityError {
   constructor(cluster: string, setting: string, why: string) {
     const key = setting.slice(setting.lastIndexOf(".") + 1);
     super(
-      `cluster ${cluster} has ${setting} on, and ${why}: it cannot be set to false. ` +
+      `cluster ${shown(cluster)} has ${setting} on, and ${why}: it cannot be set to false. ` +
         `Remove ${key} from the program (or set it to true). Nothing was changed.`,
     );
     this.setting = setting;
@@ -56,7 +60,7 @@ export class ConflictingSettingsError extends ClusterSecurityError {
   /** One reason per conflict, each naming the settings involved. */
   readonly conflicts: readonly string[];
   constructor(cluster: string, conflicts: readonly string[]) {
-    super(`cluster ${cluster} cannot take the program's settings: ${conflicts.join("; ")}. Nothing was changed.`);
+    super(`cluster ${shown(cluster)} cannot take the program's settings: ${conflicts.join("; ")}. Nothing was changed.`);
     this.conflicts = conflicts;
   }
 }
@@ -67,7 +71,7 @@ export class ClusterIdentityError extends ClusterSecurityError {
   readonly actualUuid: string;
   constructor(host: string, expectedUuid: string, actual: { uuid: string; name: string }) {
     super(
-      `${host} is cluster ${actual.name} (${actual.uuid}), but this resource manages cluster ${expectedUuid}. ` +
+      `${host} is cluster ${shown(actual.name)} (${actual.uuid}), but this resource manages cluster ${expectedUuid}. ` +
         `To manage another cluster, declare another ClusterSecurity resource; nothing was changed.`,
     );
     this.expectedUuid = expectedUuid;
@@ -86,7 +90,7 @@ export class SecurityJobInProgressError extends ClusterSecurityError {
   readonly description: string;
   constructor(cluster: string, job: { uuid: string; state: string; description: string; waitedSeconds: number }) {
     super(
-      `cluster ${cluster}: job ${job.uuid} (${job.description}), started before this update, is still ${job.state} after ` +
+      `cluster ${shown(cluster)}: job ${job.uuid} (${shown(job.description)}), started before this update, is still ${job.state} after ` +
         `${job.waitedSeconds} s. Nothing was sent. Once it has ended, run 'pulumi up' again, or raise jobTimeoutSeconds ` +
         `to wait longer for such jobs.`,
     );

@@ -90,9 +90,10 @@ function outputsOf(inputs: ClusterSecurityInputs, security: SecurityWire, cluste
  */
 async function settleRunningJobs(client: OntapClient, cluster: ClusterInfo, env: LifecycleEnv, options: ApplyOptions): Promise<void> {
   const running = await client.findRunningSecurityJobs();
+  const name = escapeControlCharacters(cluster.name);
   for (const job of running) {
     const since = job.startTime === undefined ? "" : ` since ${job.startTime}`;
-    env.log(`ontap: cluster ${cluster.name}: job ${job.ref.uuid} (${job.description}) is ${job.state}${since}; waiting for it before planning`);
+    env.log(`ontap: cluster ${name}: job ${job.ref.uuid} (${job.description}) is ${job.state}${since}; waiting for it before planning`);
     const waitFrom = env.clock.now();
     let lastState = job.state;
     let settled;
@@ -116,7 +117,7 @@ async function settleRunningJobs(client: OntapClient, cluster: ClusterInfo, env:
       });
     }
     const how = settled?.outcome === "failure" ? `failed: ${settled.error.message}` : settled?.outcome === "lost" ? "is gone (ONTAP keeps finished jobs only a while)" : "ended in success";
-    env.log(`ontap: cluster ${cluster.name}: job ${job.ref.uuid} ${how}; planning from the settings the cluster has now`);
+    env.log(`ontap: cluster ${name}: job ${job.ref.uuid} ${how}; planning from the settings the cluster has now`);
   }
 }
 
@@ -128,20 +129,21 @@ async function settleRunningJobs(client: OntapClient, cluster: ClusterInfo, env:
  */
 async function converge(client: OntapClient, cluster: ClusterInfo, inputs: ClusterSecurityInputs, env: LifecycleEnv): Promise<ClusterSecurityOutputs> {
   const version = cluster.parsedVersion;
+  const name = escapeControlCharacters(cluster.name);
   const deadline = client.deadline ?? deadlineOf(inputs, env, "change");
   const options: ApplyOptions = {
     deadline,
     onJobState: progressLogger(cluster, env),
     onAnswerLost: (cause) =>
-      env.log(`ontap: cluster ${cluster.name}: no answer to the PATCH (${cause.message}); asking the cluster whether it was applied before sending anything again`),
-    onFoundJob: (job) => env.log(`ontap: cluster ${cluster.name}: job ${job.ref.uuid} (${job.description}) is ${job.state}; waiting for it`),
+      env.log(`ontap: cluster ${name}: no answer to the PATCH (${cause.message}); asking the cluster whether it was applied before sending anything again`),
+    onFoundJob: (job) => env.log(`ontap: cluster ${name}: job ${job.ref.uuid} (${job.description}) is ${job.state}; waiting for it`),
   };
   await settleRunningJobs(client, cluster, env, options);
   const before = await client.getSecurity(version);
   let security = before;
   const plan = planUpdate(settingsOf(inputs), security, cluster);
   if (plan.patches.length === 0) return outputsOf(inputs, security, cluster);
-  env.log(`ontap: cluster ${cluster.name}: changing ${plan.fields.join(", ")}`);
+  env.log(`ontap: cluster ${name}: changing ${plan.fields.join(", ")}`);
   try {
     for (const patch of plan.patches) {
       security = (await client.applySecurity(version, patch, options)).security;
@@ -157,7 +159,7 @@ async function converge(client: OntapClient, cluster: ClusterInfo, inputs: Clust
   }
   const needReboot = fieldsNeedingReboot(version, plan.wireFields);
   if (needReboot.length > 0) {
-    env.log(`ontap: cluster ${cluster.name} runs ONTAP ${cluster.version}: reboot each node for the change of ${needReboot.join(", ")} to take effect`);
+    env.log(`ontap: cluster ${name} runs ONTAP ${cluster.version}: reboot each node for the change of ${needReboot.join(", ")} to take effect`);
   }
   return outputsOf(inputs, security, cluster);
 }
@@ -165,10 +167,11 @@ async function converge(client: OntapClient, cluster: ClusterInfo, inputs: Clust
 /** Logs a long job's progress every 30 s, so a slow conversion does not look like a hang. */
 function progressLogger(cluster: ClusterInfo, env: LifecycleEnv): (job: string, state: string, elapsedMs: number) => void {
   let lastLogged = 0;
+  const name = escapeControlCharacters(cluster.name);
   return (job, state, elapsedMs) => {
     if (elapsedMs - lastLogged < 30_000) return;
     lastLogged = elapsedMs;
-    env.log(`ontap: cluster ${cluster.name}: job ${job} ${state} for ${Math.round(elapsedMs / 1000)} s`);
+    env.log(`ontap: cluster ${name}: job ${job} ${state} for ${Math.round(elapsedMs / 1000)} s`);
   };
 }
 
@@ -225,6 +228,6 @@ export async function readResource(
 
 /** Delete sends nothing: the settings stay as they are, only Pulumi stops managing them. */
 export function deleteResource(props: Partial<ClusterSecurityOutputs>, env: LifecycleEnv): void {
-  const name = props.cluster?.name ?? "the cluster";
+  const name = typeof props.cluster?.name === "string" ? `cluster ${escapeControlCharacters(props.cluster.name)}` : "the cluster";
   env.log(`ontap: ${name}: security settings left as they are; Pulumi no longer manages them`);
 }

@@ -137,7 +137,11 @@ function readClusters(file: string, readConfig: (path: string) => string): Clust
   return decoded.right;
 }
 
-/** The `--request-log` document: each cluster with every request it received, oldest first. */
+/**
+ * The `--request-log` document: each cluster with the requests it received, oldest first (the latest
+ * `requestLogLimit`, with a count of those let go; bodies only of requests that authenticated, and cut
+ * to a bound: see `RequestLogEntry`).
+ */
 export function requestLogDocument(simulator: Pick<Simulator, "clusters">): unknown {
   return {
     clusters: simulator.clusters.map((cluster) => ({
@@ -145,6 +149,7 @@ export function requestLogDocument(simulator: Pick<Simulator, "clusters">): unkn
       uuid: cluster.uuid,
       version: cluster.version,
       host: cluster.host,
+      droppedRequests: cluster.droppedRequests,
       requests: cluster.requests,
     })),
   };

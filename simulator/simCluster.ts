@@ -31,8 +31,14 @@ export interface RequestLogEntry {
   path: string;
   /** The query parameters, decoded (`fields`, `return_timeout`, …). */
   query: Record<string, string>;
-  /** The body: parsed JSON, or the raw text when it was not JSON; absent when empty. */
+  /**
+   * The body: parsed JSON, or the raw text when it was not JSON. Absent when empty, and when the request
+   * did not authenticate (anyone can send those, so only their size is kept); cut to its first
+   * {@link LOGGED_BODY_CHARS} characters, as text, when longer.
+   */
   body?: unknown;
+  /** The body's size in bytes, when it had one. */
+  bodyBytes?: number;
   /** The HTTP status answered; 0 while pending and when the connection was dropped. */
   status: number;
   /** The authenticated user, absent when authentication failed. */
@@ -57,8 +63,12 @@ export interface SimCluster {
   security: SecurityState;
   /** How the cluster misbehaves; change freely at any time. */
   scenario: Scenario;
-  /** Every request received, oldest first. */
+  /** The requests received, oldest first: the last {@link requestLogLimit}. */
   readonly requests: RequestLogEntry[];
+  /** How many requests {@link requests} keeps; the oldest go first. Default {@link REQUEST_LOG_LIMIT}. */
+  requestLogLimit: number;
+  /** How many requests have left {@link requests} to keep it within {@link requestLogLimit}. */
+  readonly droppedRequests: number;
   /** Empties {@link requests}. */
   clearLog(): void;
   /** Jobs by uuid, until they expire. */
@@ -90,6 +100,13 @@ export interface SimCluster {
   onJobState: ((job: SimJob) => void) | undefined;
 }
 
+/**
+ * How many requests a cluster's log keeps, and how much of each body: a simulator left running (the
+ * package's command) must not grow without bound, whoever sends it requests.
+ */
+export const REQUEST_LOG_LIMIT = 10_000;
+export const LOGGED_BODY_CHARS = 16 * 1024;
+
 /** The cluster behind a {@link SimCluster}; index.ts feeds it requests. */
 export class SimulatedCluster implements SimCluster {
   readonly url: string;
@@ -98,6 +115,8 @@ export class SimulatedCluster implements SimCluster {
   security: SecurityState;
   scenario: Scenario;
   readonly requests: RequestLogEntry[] = [];
+  requestLogLimit = REQUEST_LOG_LIMIT;
+  droppedRequests = 0;
   readonly patchesWhileJobRunning: RequestLogEntry[] = [];
   onAnswered: ((entry: RequestLogEntry, count: number) => void) | undefined;
   onJobState: ((job: SimJob) => void) | undefined;
@@ -174,11 +193,29 @@ export class SimulatedCluster implements SimCluster {
     const scheme = /^\s*(\S+)/.exec(req.headers.authorization ?? "")?.[1];
     if (scheme !== undefined) entry.authorizationScheme = scheme;
     this.requests.push(entry);
+    while (this.requests.length > Math.max(0, this.requestLogLimit)) {
+      this.requests.shift();
+      this.droppedRequests += 1;
+    }
+    try {
+      await this.answer(req, res, url, entry);
+    } finally {
+      // Known only once the request has been answered: whether it authenticated.
+      if (entry.user === undefined) delete entry.body;
+    }
+  }
+
+  /** Answers one request (`handle` logs it). */
+
+  private async answer(req: IncomingMessage, res: ServerResponse, url: URL, entry: RequestLogEntry): Promise<void> {
     let answer: Answer;
     let fault: TransportFault | undefined;
     try {
       const raw = await readBody(req);
-      if (raw.length > 0) entry.body = parseOrRaw(raw);
+      if (raw.length > 0) {
+        entry.body = raw.length > LOGGED_BODY_CHARS ? raw.slice(0, LOGGED_BODY_CHARS) : parseOrRaw(raw);
+        entry.bodyBytes = Buffer.byteLength(raw);
+      }
       fault = takeTransportFault(this.scenario, entry.method, url.pathname);
       if (fault !== undefined && faultBeforeWork(fault, url, entry, res, this.decoyUrl)) return;
       if (this.scenario.dropConnections > 0) {

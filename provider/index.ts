@@ -15,6 +15,7 @@ export {
 } from "./lifecycle/errors";
 export {
   OntapApiError,
+  OntapBodyStalledError,
   OntapCertificateError,
   OntapClientCertificateRefusedError,
   OntapDeadlineError,

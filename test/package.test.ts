@@ -33,6 +33,7 @@ test("the package loads by name with ClusterSecurity and every error class", (t)
     "OntapUnsupportedReleaseError",
     "OntapApiError",
     "OntapNetworkError",
+    "OntapBodyStalledError",
     "OntapCertificateError",
     "OntapClientCertificateRefusedError",
     "OntapDecodeError",

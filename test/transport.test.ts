@@ -11,6 +11,7 @@ import { simulatorCertificate } from "../simulator/certificate";
 import { Clock } from "../provider/ontap/clock";
 import {
   OntapApiError,
+  OntapBodyStalledError,
   OntapDeadlineError,
   OntapNetworkError,
   OntapRedirectError,
@@ -125,17 +126,37 @@ test("a body cut short is a network error at once, not a timeout, and is retried
   t.is(cluster.requests.length, 3);
 });
 
-test("a body that drips is cut off by the body bound", async (t) => {
+/** A server whose every answer sends its headers, then drips a space every 20 ms and never ends. */
+async function dripping(t: ExecutionContext): Promise<Served> {
   const timers = new Set<NodeJS.Timeout>();
   t.teardown(() => timers.forEach(clearInterval));
-  const cluster = await serve(t, (_req, res) => {
+  return serve(t, (_req, res) => {
     res.writeHead(200, { "content-type": "application/json", "content-length": 1000 });
     const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(" ")), 20);
     timers.add(timer);
   });
-  const transport = transportTo(t, cluster, { requestTimeoutMs: 600_000, bodyTimeoutMs: 150, attempts: 1 });
-  const error = await t.throwsAsync(transport.request({ method: "GET", path: "/api/cluster" }), { instanceOf: OntapNetworkError });
-  t.regex(error?.message ?? "", /body did not arrive within/);
+}
+
+test("a body that drips ends the request at the first body bound, with four attempts allowed", async (t) => {
+  const cluster = await dripping(t);
+  const clock = new RecordingClock();
+  const transport = transportTo(t, cluster, { requestTimeoutMs: 600_000, bodyTimeoutMs: 150, attempts: 4, clock });
+  const started = Date.now();
+  const error = await t.throwsAsync(transport.request({ method: "GET", path: "/api/cluster" }), { instanceOf: OntapBodyStalledError });
+  const elapsed = Date.now() - started;
+  t.regex(error?.message ?? "", /^GET https:\/\/127\.0\.0\.1:\d+\/api\/cluster failed: the answer's body did not arrive within 150 ms of its headers \(it stalled or dripped\)$/);
+  t.is(error?.bodyTimeoutMs, 150);
+  t.true(error?.retryable, "still a network fault: a PATCH's answer so lost is judged by asking the cluster");
+  t.is(cluster.requests.length, 1, "not asked again");
+  t.deepEqual(clock.sleeps, [], "no pause for a retry");
+  t.true(elapsed < 4 * 150, `one body bound, not four: ${elapsed} ms`);
+});
+
+test("a job poll whose body drips is asked again: the job runs on, and the attempts stay bounded", async (t) => {
+  const cluster = await dripping(t);
+  const transport = transportTo(t, cluster, { requestTimeoutMs: 600_000, bodyTimeoutMs: 100, attempts: 3 });
+  await t.throwsAsync(transport.request({ method: "GET", path: "/api/cluster/jobs/j1", retryAfterStall: true }), { instanceOf: OntapBodyStalledError });
+  t.is(cluster.requests.length, 3);
 });
 
 test("an answer declared larger than the cap is refused from its headers, once", async (t) => {
@@ -272,10 +293,14 @@ test("retry decisions: what may heal is retried, nothing else", (t) => {
     ["redirect", new OntapRedirectError(context, 302, undefined), "GET", undefined, false],
     ["too large", new OntapResponseTooLargeError(context, 10), "GET", undefined, false],
     ["deadline", new OntapDeadlineError(context, "waiting", {}), "GET", undefined, false],
+    ["a stalled body on GET", new OntapBodyStalledError(context, 15_000), "GET", undefined, false],
+    ["a stalled body on PATCH, resend allowed", new OntapBodyStalledError(context, 15_000), "PATCH", undefined, false],
   ];
   for (const [name, error, method, resend, expected] of rows) {
     t.is(shouldRetry(error, { method, ...(resend !== undefined ? { resendAfterNetworkError: resend } : {}) }), expected, name);
   }
+  t.true(shouldRetry(new OntapBodyStalledError(context, 15_000), { method: "GET", retryAfterStall: true }), "a job poll's stalled body");
+  t.false(shouldRetry(new OntapBodyStalledError(context, 15_000), { method: "PATCH", resendAfterNetworkError: false, retryAfterStall: true }), "a PATCH never blindly");
 });
 
 test("Retry-After is read as seconds or as an HTTP date", (t) => {

@@ -174,6 +174,23 @@ export class OntapNetworkError extends OntapError {
 }
 
 /**
+ * The answer's headers arrived, then its body stalled or dripped past the body bound. Retryable as a
+ * network fault (a PATCH's answer so lost leaves its outcome unknown, and is judged by asking the
+ * cluster), but the transport asks again only a request that says a retry is worth it (the job
+ * waiter's polls): a server or proxy that holds one body tends to hold the next, and four body bounds
+ * spent on one cluster would hold a preview of many for minutes.
+ */
+export class OntapBodyStalledError extends OntapNetworkError {
+  /** The body bound that passed, in milliseconds. */
+  readonly bodyTimeoutMs: number;
+  constructor(request: RequestContext, bodyTimeoutMs: number) {
+    const bound = bodyTimeoutMs >= 1000 ? `${Math.round(bodyTimeoutMs / 1000)} s` : `${bodyTimeoutMs} ms`;
+    super(request, undefined, `the answer's body did not arrive within ${bound} of its headers (it stalled or dripped)`);
+    this.bodyTimeoutMs = bodyTimeoutMs;
+  }
+}
+
+/**
  * The TLS handshake failed on the cluster's certificate (untrusted, wrong name, expired). Never
  * retried: the next attempt meets the same certificate.
  */

@@ -90,7 +90,8 @@ function jobFailure(job: JobWire): OntapJobFailedError {
 
 async function pollOnce(transport: JobTransport, ref: JobRef): Promise<JobWire | "lost"> {
   try {
-    const response = await transport.request({ method: "GET", path: ref.href });
+    // A poll whose body stalls is asked again: the job runs on regardless, and the deadline bounds the wait.
+    const response = await transport.request({ method: "GET", path: ref.href, retryAfterStall: true });
     return decodeOrThrow(JobWire, response.request, response.body);
   } catch (error) {
     if (error instanceof OntapApiError && error.status === 404) return "lost";

@@ -13,6 +13,7 @@ import { Clock, systemClock } from "./clock";
 import { ErrorBody, JobLink } from "./codecs";
 import {
   OntapApiError,
+  OntapBodyStalledError,
   OntapDeadlineError,
   OntapError,
   OntapNetworkError,
@@ -79,6 +80,13 @@ export interface OntapRequest {
    * instead. Answers that say nothing was done (429, 503, ONTAP's configuration lock) are retried either way.
    */
   readonly resendAfterNetworkError?: boolean;
+  /**
+   * Whether the request is sent again after its body stalled past the body bound
+   * ({@link OntapBodyStalledError}). Default false: the one bound is the look's whole cost at a server
+   * that holds bodies. The job waiter's polls set it: the job runs on whatever happens to one poll,
+   * and the update's deadline bounds them all.
+   */
+  readonly retryAfterStall?: boolean;
 }
 
 /** A 2xx answer. */
@@ -328,7 +336,7 @@ export class OntapTransport {
         case "headers":
           throw new Error(`no answer within ${Math.round(usualMs / 1000)} s`);
         case "body":
-          throw new Error(`the answer's body did not arrive within ${Math.round(this.#bodyTimeoutMs / 1000)} s`);
+          throw new OntapBodyStalledError(context, this.#bodyTimeoutMs);
         case "cut":
           throw new Error("the connection closed before the whole answer arrived (body cut short)");
         default:
@@ -348,9 +356,10 @@ export class OntapTransport {
  * the client will never trust; a mutation only if its caller allows it), server faults (for a
  * mutation, again only if its caller allows it: a 500 may follow work done) and answers that say
  * nothing was done yet (429, 503, ONTAP's configuration lock). Every other 4xx, a redirect, a
- * too-large answer and the deadline end the operation.
+ * too-large answer, the deadline and a stalled body (unless the request says otherwise) end the operation.
  */
-export function shouldRetry(error: OntapError, request: Pick<OntapRequest, "method" | "resendAfterNetworkError">): boolean {
+export function shouldRetry(error: OntapError, request: Pick<OntapRequest, "method" | "resendAfterNetworkError" | "retryAfterStall">): boolean {
+  if (error instanceof OntapBodyStalledError && request.retryAfterStall !== true) return false;
   if (error instanceof OntapNetworkError) return error.retryable && (request.method === "GET" || request.resendAfterNetworkError !== false);
   if (error instanceof OntapApiError) {
     return error.retryable && (request.method === "GET" || request.resendAfterNetworkError !== false || error.refusedBeforeWork);

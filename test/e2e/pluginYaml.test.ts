@@ -126,6 +126,15 @@ if (!cli.ok || !yaml.ok) {
     const provider = state.deployment.resources.find((r) => r.type === "pulumi:providers:ontap-security");
     t.like(provider?.inputs?.password as object, { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" }, "the password is a secret in state");
 
+    // A changed provider config (here: insecure set, to its default) never replaces the resource the
+    // provider manages (the CLI hides default providers' own steps).
+    await f.project.setConfig("ontap-security:insecure", "false");
+    const reconfigured = await f.project.run(["preview", "--json"]);
+    t.is(reconfigured.code, 0, reconfigured.output);
+    const ops = (JSON.parse(reconfigured.stdout) as { steps: { op: string; urn: string }[] }).steps.map((s) => `${s.op} ${s.urn.split("::")[2]}`);
+    t.true(ops.includes(`update ${TYPE}`), ops.join(", "));
+    t.false(ops.some((op) => /replace/.test(op)), ops.join(", "));
+
     const patchesBefore = cluster.patches().length;
     const destroy = await f.project.run(["destroy", "--yes"]);
     t.is(destroy.code, 0, destroy.output);
@@ -164,7 +173,7 @@ if (!cli.ok || !yaml.ok) {
     const siteA = await simulator(t, [{ name: "site-a", security: asFound() }]);
     const siteB = await simulator(t, [{ name: "site-b", security: asFound() }]);
     t.not(siteA.password, siteB.password);
-    const provider = (name: string, site: string) =>
+    const provider = (name: string, site: string, extra: string[] = []) =>
       [
         `  ${name}:`,
         "    type: pulumi:providers:ontap-security",
@@ -173,6 +182,7 @@ if (!cli.ok || !yaml.ok) {
         `      username: \${${site}User}`,
         `      password: \${${site}Password}`,
         `      caCertificate: \${${site}Ca}`,
+        ...extra,
       ].join("\n");
     const config = ["siteA", "siteB"]
       .flatMap((site) => [`  ${site}Host: { type: string }`, `  ${site}User: { type: string }`, `  ${site}Password: { type: string, secret: true }`, `  ${site}Ca: { type: string }`])
@@ -200,5 +210,13 @@ if (!cli.ok || !yaml.ok) {
     t.true(siteA.clusters[0].security.fips?.enabled);
     t.true(siteB.clusters[0].security.fips?.enabled);
     await assertNoPlaintext(t, f.project, [siteA.password, siteB.password]);
+
+    // A provider's changed arguments update that provider; the resource it manages is never replaced.
+    f.write(projectFile(resources.replace(provider("a", "siteA"), provider("a", "siteA", ["      insecure: false"])), config));
+    const changed = await f.project.run(["preview", "--json"]);
+    t.is(changed.code, 0, changed.output);
+    const ops = (JSON.parse(changed.stdout) as { steps: { op: string; urn: string }[] }).steps.map((s) => `${s.op} ${s.urn.split("::").slice(2).join("::")}`);
+    t.true(ops.includes("update pulumi:providers:ontap-security::a"), ops.join(", "));
+    t.false(ops.some((op) => /replace/.test(op)), ops.join(", "));
   });
 }

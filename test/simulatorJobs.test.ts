@@ -3,31 +3,31 @@
 
 import test from "ava";
 
-import { SimCluster } from "../simulator";
-import { FAST, Json, call, patchAndWait, securityBody, simulator, sleep, waitFor } from "./simulatorHttp";
+import { ManualClock, SimCluster } from "../simulator";
+import { FAST, Json, call, patchAndWait, securityBody, simulator, waitFor } from "./simulatorHttp";
 
 test("a job goes queued, running, success, and its change applies only at the end", async (t) => {
-  // stuckJobs holds the job in `running` so the test sees it there whatever the machine's load.
-  const sim = await simulator(t, [{ scenario: { jobDurationMs: 400, stuckJobs: true } }]);
+  // On a manual clock the job moves only when the test moves time: each state is seen for sure.
+  const clock = new ManualClock();
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 400, stuckJobs: true } }], clock);
   const cluster = sim.clusters[0] as SimCluster;
   const reply = await call(sim, cluster, "PATCH", "/api/security", { body: { fips: { enabled: true } } });
   t.is(reply.status, 202);
   const uuid: string = reply.body.job.uuid;
   t.deepEqual(reply.body, { job: { uuid, _links: { self: { href: `/api/cluster/jobs/${uuid}` } } } });
-  const seen: string[] = [];
   const observe = async (): Promise<string> => {
     const job = await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}?fields=state,message`);
-    if (seen.at(-1) !== job.body.state) seen.push(job.body.state);
     if (job.body.state !== "success") t.false(cluster.security.fips?.enabled, `not applied while ${job.body.state}`);
     return job.body.state;
   };
-  while ((await observe()) !== "running") await sleep(3);
-  await sleep(450);
+  t.is(await observe(), "queued");
+  await clock.advance(20);
+  t.is(await observe(), "running", "queued for 20 ms");
+  await clock.advance(450);
   t.is(await observe(), "running", "still running past its duration while stuck");
   cluster.scenario.stuckJobs = false;
-  while ((await observe()) !== "success") await sleep(3);
-  t.deepEqual(seen.filter((state) => state !== "queued"), ["running", "success"]);
-  t.true(seen.length === 2 || seen[0] === "queued");
+  await clock.advance(25);
+  t.is(await observe(), "success", "ends at the next look once stuckJobs is off");
   t.true(cluster.security.fips?.enabled);
   const job = (await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body;
   t.like(job, { uuid, description: "PATCH /api/security", state: "success", message: "success", code: 0, _links: { self: { href: `/api/cluster/jobs/${uuid}` } } });
@@ -37,35 +37,47 @@ test("a job goes queued, running, success, and its change applies only at the en
 });
 
 test("a job sits in paused mid-run when jobPauseMs is set, and paused is not terminal", async (t) => {
-  // A pause well above the time one GET can take on a loaded machine, so the GET sees it.
-  const sim = await simulator(t, [{ scenario: { jobDurationMs: 100, jobPauseMs: 4000 } }]);
+  const clock = new ManualClock();
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 100, jobPauseMs: 4000 } }], clock);
   const cluster = sim.clusters[0] as SimCluster;
   const reply = await call(sim, cluster, "PATCH", "/api/security", { body: { "management_protocols.rsh_enabled": true } });
   const uuid: string = reply.body.job.uuid;
-  await waitFor(t, "paused", () => cluster.jobs.get(uuid)?.state === "paused");
+  const state = async (): Promise<string> => (await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body.state;
+  // 20 ms queued, then half of the remaining 80 ms running, then the pause.
+  await clock.advance(60);
   const paused = (await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body;
   t.is(paused.state, "paused");
   t.false("end_time" in paused);
   t.false(cluster.security.management_protocols?.rsh_enabled);
-  await waitFor(t, "success", () => cluster.jobs.get(uuid)?.state === "success", 15_000);
+  await clock.advance(3_999);
+  t.is(await state(), "paused", "for the whole of jobPauseMs");
+  await clock.advance(1);
+  t.is(await state(), "running", "then running again");
+  await clock.advance(40);
+  t.is(await state(), "success");
   t.true(cluster.security.management_protocols?.rsh_enabled);
 });
 
 test("return_timeout holds the PATCH: 200 with the job link when the job succeeds in time, else 202", async (t) => {
-  const sim = await simulator(t, [{ scenario: { jobDurationMs: 60 } }, { scenario: { jobDurationMs: 60, stuckJobs: true } }]);
+  const clock = new ManualClock();
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 60 } }, { scenario: { jobDurationMs: 60, stuckJobs: true } }], clock);
   const [quick, slow] = sim.clusters as [SimCluster, SimCluster];
-  const started = Date.now();
-  const ok = await call(sim, quick, "PATCH", "/api/security?return_timeout=20", { body: { fips: { enabled: true } } });
+  const started = clock.now();
+  const ok = await clock.runWhile(call(sim, quick, "PATCH", "/api/security?return_timeout=20", { body: { fips: { enabled: true } } }));
   t.is(ok.status, 200);
   t.truthy(ok.body.job?._links?.self?.href);
-  t.true(Date.now() - started < 15_000, "answers when the job ends, not when return_timeout runs out");
+  // Nothing else is due on the clock before the job ends, so time moves exactly by the job's 60 ms.
+  const took = (quick.jobs.get(ok.body.job.uuid)?.endTime?.getTime() ?? Number.NaN) - started;
+  t.is(took, 60, "answers when the job ends, not when return_timeout runs out");
   t.true(quick.security.fips?.enabled);
 
-  const before = Date.now();
-  const late = await call(sim, slow, "PATCH", "/api/security?return_timeout=1", { body: { fips: { enabled: true } } });
-  const waited = Date.now() - before;
+  let answeredAt = Number.NaN;
+  slow.onAnswered = () => (answeredAt = clock.now());
+  const late = await clock.runWhile(call(sim, slow, "PATCH", "/api/security?return_timeout=1", { body: { fips: { enabled: true } } }));
   t.is(late.status, 202);
-  t.true(waited >= 950, `held about one second, took ${waited} ms`);
+  // From its arrival to its answer, in clock time (time may move on while its body is read, never less).
+  const held = answeredAt - (slow.requests[0]?.time ?? Number.NaN);
+  t.true(held >= 1_000, `held for the whole second (${held} ms)`);
   t.is(slow.jobs.get(late.body.job.uuid)?.state, "running");
 
   const immediate = await call(sim, quick, "PATCH", "/api/security?return_timeout=0", { body: {} });
@@ -94,17 +106,20 @@ test("a job that fails within return_timeout answers as failedJobAnswer says", a
 });
 
 test("finished jobs are deleted jobExpiryMs after they end", async (t) => {
-  // Expiry well above the time one GET can take on a loaded machine, so the job is still there to be read.
-  const sim = await simulator(t, [{ scenario: { jobDurationMs: 20, jobExpiryMs: 4000 } }]);
+  const clock = new ManualClock();
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 20, jobExpiryMs: 4000 } }], clock);
   const cluster = sim.clusters[0] as SimCluster;
-  const reply = await call(sim, cluster, "PATCH", "/api/security?return_timeout=10", { body: {} });
+  const reply = await clock.runWhile(call(sim, cluster, "PATCH", "/api/security?return_timeout=10", { body: {} }));
   t.is(reply.status, 200, "a PATCH that changes nothing still runs a job that succeeds");
   const uuid: string = reply.body.job.uuid;
-  t.is((await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body.state, "success");
-  await waitFor(t, "expiry", () => !cluster.jobs.has(uuid), 15_000);
+  const ended = cluster.jobs.get(uuid)?.endTime?.getTime() ?? Number.NaN;
+  await clock.advance(ended + 3_999 - clock.now());
+  t.is((await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body.state, "success", "kept until jobExpiryMs has passed");
+  await clock.advance(1);
   const gone = await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`);
   t.is(gone.status, 404);
   t.deepEqual(gone.body, { error: { message: "entry doesn't exist", code: "4", target: "uuid" } });
+  t.false(cluster.jobs.has(uuid));
 });
 
 test("lostJobs: the job's GET answers 404 at once, yet the job runs and applies", async (t) => {
@@ -121,15 +136,18 @@ test("lostJobs: the job's GET answers 404 at once, yet the job runs and applies"
 });
 
 test("stuckJobs keeps jobs running until it is switched off", async (t) => {
-  const sim = await simulator(t, [{ scenario: { jobDurationMs: 20, stuckJobs: true } }]);
+  const clock = new ManualClock();
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 20, stuckJobs: true } }], clock);
   const cluster = sim.clusters[0] as SimCluster;
-  const reply = await call(sim, cluster, "PATCH", "/api/security?return_timeout=1", { body: { fips: { enabled: true } } });
+  const reply = await clock.runWhile(call(sim, cluster, "PATCH", "/api/security?return_timeout=1", { body: { fips: { enabled: true } } }));
   t.is(reply.status, 202);
   const uuid: string = reply.body.job.uuid;
-  t.is((await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body.state, "running");
+  await clock.advance(60_000);
+  t.is((await call(sim, cluster, "GET", `/api/cluster/jobs/${uuid}`)).body.state, "running", "a minute later");
   t.false(cluster.security.fips?.enabled);
   cluster.scenario.stuckJobs = false;
-  await waitFor(t, "success", () => cluster.jobs.get(uuid)?.state === "success");
+  await clock.advance(25);
+  t.is(cluster.jobs.get(uuid)?.state, "success");
   t.true(cluster.security.fips?.enabled);
 });
 

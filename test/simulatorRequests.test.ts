@@ -3,7 +3,7 @@
 
 import test from "ava";
 
-import { SimCluster } from "../simulator";
+import { ManualClock, SimCluster } from "../simulator";
 import { call, FAST, simulator, waitFor } from "./simulatorHttp";
 
 const faultTable: { title: string; switch: "configLocked" | "serverErrors" | "dropConnections"; status: number; code?: string }[] = [
@@ -29,15 +29,20 @@ test("configLocked, serverErrors and dropConnections hit exactly the next n requ
 });
 
 test("latencyMs delays every answer, but the job starts at once", async (t) => {
-  const sim = await simulator(t, [{ scenario: { ...FAST, latencyMs: 500 } }]);
+  const clock = new ManualClock();
+  const sim = await simulator(t, [{ scenario: { ...FAST, latencyMs: 500 } }], clock);
   const cluster = sim.clusters[0] as SimCluster;
-  const started = Date.now();
-  const pending = call(sim, cluster, "PATCH", "/api/security", { body: {} });
+  let answered = false;
+  const pending = call(sim, cluster, "PATCH", "/api/security", { body: {} }).then((reply) => ((answered = true), reply));
   await waitFor(t, "the job", () => cluster.jobs.size === 1);
+  const arrived = cluster.requests[0]?.time ?? Number.NaN;
+  await clock.advance(arrived + 499 - clock.now());
   t.is(cluster.requests[0]?.status, 0, "not answered yet");
+  t.false(answered);
+  await clock.advance(1);
   const reply = await pending;
   t.is(reply.status, 202);
-  t.true(Date.now() - started >= 490);
+  t.is(cluster.requests[0]?.status, 202);
   cluster.scenario.latencyMs = 0;
   t.is((await call(sim, cluster, "GET", "/api/security?fields=fips")).status, 200);
 });

@@ -3,7 +3,7 @@
  * the example program against the simulator, as a pipeline would run them.
  */
 import test, { ExecutionContext } from "ava";
-import { ClusterOptions, Simulator, asFound, startSimulator } from "../../simulator";
+import { ClusterOptions, ManualClock, Simulator, asFound, startSimulator } from "../../simulator";
 import * as path from "path";
 import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 
@@ -29,8 +29,8 @@ interface Fixture {
   project: PulumiProject;
 }
 
-async function fixture(t: ExecutionContext, cluster: ClusterOptions, config: Record<string, string> = {}): Promise<Fixture> {
-  const sim = await startSimulator({ clusters: [cluster] });
+async function fixture(t: ExecutionContext, cluster: ClusterOptions, config: Record<string, string> = {}, clock?: ManualClock): Promise<Fixture> {
+  const sim = await startSimulator({ clusters: [cluster], ...(clock ? { clock } : {}) });
   t.teardown(() => sim.close());
   const project = new PulumiProject(cliDir(), { env: { ONTAP_CA_CERTIFICATE: sim.caCertificate }, log: (line) => t.log(line) });
   t.teardown(() => project.close());
@@ -166,7 +166,10 @@ if (!cli.ok) {
   });
 
   test.serial("a pipeline terminated outright (second SIGTERM) mid-job: the next up finishes the work without repeating it", async (t) => {
-    const f = await fixture(t, { ...legacy, scenario: { jobDurationMs: 3_000 } });
+    // The cluster's clock stands still during the first up: its job is still running when the CLI is
+    // terminated, whatever the machine's load.
+    const clock = new ManualClock();
+    const f = await fixture(t, { ...legacy, scenario: { jobDurationMs: 3_000 } }, {}, clock);
     const cluster = f.sim.clusters[0];
     const up = await f.project.run(["up", "--yes", "--skip-preview"], {
       onStart: (child) => {
@@ -183,9 +186,11 @@ if (!cli.ok) {
     t.regex(up.output, /terminating/);
     t.is(cluster.patches().length, 1, "the conversion PATCH was never sent");
     // The first job runs on to its end on the cluster, whatever became of the CLI.
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    t.is(cluster.startedJobs[0]?.state, "queued", "the job had not moved while the clock stood still");
+    await clock.advance(3_000);
+    t.is(cluster.startedJobs[0]?.state, "success");
     t.deepEqual(cluster.security.fips, { enabled: true });
-    const retry = await f.project.run(["up", "--yes", "--skip-preview"]);
+    const retry = await clock.runWhile(f.project.run(["up", "--yes", "--skip-preview"]));
     t.is(retry.code, 0, retry.output);
     t.deepEqual(
       cluster.patches().slice(1).map((p) => p.body),

@@ -10,7 +10,7 @@ import test, { ExecutionContext } from "ava";
 import { writeFileSync } from "fs";
 import * as path from "path";
 import { Simulator, asFound, startSimulator, ClusterOptions } from "../../simulator";
-import { PulumiProject, findPulumiCli } from "../../harness/pulumiCli";
+import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 import { findYamlHost, yamlPath } from "../../harness/yamlHost";
 
 const cli = findPulumiCli();
@@ -140,6 +140,18 @@ if (!cli.ok || !yaml.ok) {
     t.is(destroy.code, 0, destroy.output);
     t.is(cluster.patches().length, patchesBefore, "destroy leaves the cluster as it is");
     t.true(cluster.security.fips?.enabled);
+  });
+
+  test.serial("the baseline policy pack judges a YAML program's plugin resources and fails a preview below it", async (t) => {
+    const sim = await simulator(t, [{ name: "bern-e", security: asFound() }]);
+    const below = ["      fips:", "        enabled: true", "      managementProtocols:", "        rshEnabled: false", "        telnetEnabled: true"].join("\n");
+    const f = await fixture(t, projectFile(clusterResource("bern", below)));
+    await initDefaultProvider(f.project, sim);
+    const preview = await f.project.run(["preview", "--policy-pack", path.join(REPO_ROOT, "policy")]);
+    t.not(preview.code, 0, preview.output);
+    t.regex(preview.output, new RegExp(`\\[mandatory\\]\\s+ontap-telnet-disabled\\s+\\(${TYPE}: bern\\)`));
+    t.true(preview.output.includes('ClusterSecurity "bern": the program sets managementProtocols.telnetEnabled = true'), preview.output);
+    t.deepEqual(sim.clusters[0].patches(), []);
   });
 
   test.serial("preview refuses turning conversion off on a cluster that has it on, before anything changes", async (t) => {

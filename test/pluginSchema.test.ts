@@ -229,3 +229,15 @@ test("the plugin's check and diff answer exactly as the dynamic provider's, secr
   t.deepEqual(pluginLines, dynamicLines, "the same found → desired report");
   t.deepEqual(plugin.diff("urn:test", olds, olds), { changes: false, detailedDiff: {} });
 });
+
+test("a connection the plugin's provider lacks is named by the provider's own config keys", async (t) => {
+  if (boolRow === undefined) return t.fail("the tables have a plain boolean setting");
+  const plugin = new PluginProvider({ log: () => undefined, envFor: (config) => ({ ...quietEnv([]), config }) });
+  plugin.configure({}, {});
+  const { failures } = await plugin.check("urn:test", {}, { [boolRow.group]: { [boolRow.key]: true } });
+  const text = failures.map((f) => f.reason).join("\n");
+  t.regex(text, /config ontap-security:host or ONTAP_HOST/);
+  t.notRegex(text, /config ontap:/);
+  plugin.configure(undefined, { "ontap-security:config:host": "cluster1.example.com" });
+  t.is(plugin.configSource.get("ontap:host"), "cluster1.example.com", "config variables reach the lifecycle");
+});

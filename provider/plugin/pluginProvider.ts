@@ -12,11 +12,22 @@ import { CONNECTION_KEYS, ClusterSecurityInputs, ClusterSecurityOutputs } from "
 import { LifecycleEnv, defaultEnv } from "../lifecycle/operations";
 import { createProvider, reportedDiff } from "../provider";
 import { Props, concealProps, reveal, revealProps } from "./secrets";
+import { PACKAGE } from "./token";
 
 /** The connection arguments check never prints: the provider keeps them secret wherever they go. */
 export const SECRET_CONNECTION_KEYS: readonly string[] = CONNECTION_KEYS.filter(
   (key) => unprintedSecrets([{ property: key, reason: "" }], {})[0].property === "",
 );
+
+/**
+ * A message of the lifecycle in the plugin's words: the lifecycle names the dynamic resource's config
+ * keys (`ontap:host`); the plugin's provider reads the same settings from its own namespace.
+ */
+export function inPluginWords(text: string): string {
+  let out = text;
+  for (const key of CONNECTION_KEYS) out = out.split(`config ${CONNECTION_SOURCES[key].config}`).join(`config ${PACKAGE}:${key}`);
+  return out;
+}
 
 /** A property's change as the engine's detailed diff has it. */
 export type DiffKind = "add" | "update";
@@ -122,7 +133,8 @@ export class PluginProvider {
   async check(urn: string, olds: Props, news: Props): Promise<PluginCheck> {
     const { plain, secretKeys } = revealProps(news);
     const result = await this.#provider(urn).check(reveal(olds) as ClusterSecurityInputs, plain as ClusterSecurityInputs);
-    return { inputs: concealProps((result.inputs ?? plain) as Props, secretKeys), failures: result.failures ?? [] };
+    const failures = (result.failures ?? []).map((failure) => ({ property: failure.property, reason: inPluginWords(failure.reason) }));
+    return { inputs: concealProps((result.inputs ?? plain) as Props, secretKeys), failures };
   }
 
   /** The lifecycle's diff, each changed setting a property diff under the resource; its report logged against it. */
@@ -148,7 +160,7 @@ export class PluginProvider {
 
   async read(urn: string, id: string, props: Props): Promise<{ id: string; props: Props }> {
     const { plain, secretKeys } = revealProps(props);
-    const result = await this.#provider(urn).read(id, plain as unknown as ClusterSecurityOutputs);
+    const result = await this.#partial([], () => this.#provider(urn).read(id, plain as unknown as ClusterSecurityOutputs));
     return { id: result.id ?? id, props: concealProps(definedOnly(result.props as unknown as Props), [...secretKeys, ...SECRET_CONNECTION_KEYS]) };
   }
 
@@ -160,17 +172,19 @@ export class PluginProvider {
   }
 
   async delete(urn: string, id: string, props: Props): Promise<void> {
-    await this.#provider(urn).delete(id, reveal(props) as ClusterSecurityOutputs);
+    await this.#partial([], () => this.#provider(urn).delete(id, reveal(props) as ClusterSecurityOutputs));
   }
 
-  /** A partial failure's recorded properties keep their secrets secret. */
+  /** Failures leave in the plugin's words; a partial failure's recorded properties keep their secrets secret. */
   async #partial<T>(secretKeys: readonly string[], run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
       if (error instanceof PartialUpdateError) {
-        throw new PluginPartialFailure(error.message, error.id, concealProps(definedOnly(error.properties), secretKeys), error.reasons);
+        const reasons = error.reasons.map(inPluginWords);
+        throw new PluginPartialFailure(inPluginWords(error.message), error.id, concealProps(definedOnly(error.properties), secretKeys), reasons);
       }
+      if (error instanceof Error) error.message = inPluginWords(error.message);
       throw error;
     }
   }

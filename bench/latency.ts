@@ -31,7 +31,7 @@ const STRATEGIES: readonly Strategy[] = [
   },
   {
     name: "ours, poller only",
-    description: "our waiter (jobs.ts) with no return_timeout: what runs once the 120 s hold is over",
+    description: "our waiter (jobWaiter.ts) with no return_timeout: what runs once the 120 s hold is over",
     run: (target, telnetEnabled) => pollerOnlyUpdate(target, patchOf(telnetEnabled)),
   },
   ...PEER_WAITERS.map(
@@ -194,7 +194,7 @@ async function computedTables(): Promise<string[]> {
   const six = await schedulesFor(600_000);
   return [
     heading(3, "Poll schedules (computed, not measured)"),
-    "Each waiter's own loop run on a virtual clock against a modelled job, with zero network time; ours is provider/ontap/jobs.ts `waitForJob` itself after a 120 s hold. Worst-case lag: the gap between the polls around the job's end (a job ending just after a poll waits the whole gap); 0 when return_timeout held the PATCH until the end.",
+    "Each waiter's own loop run on a virtual clock against a modelled job, with zero network time; ours is provider/ontap/jobWaiter.ts `waitForJob` itself after a 120 s hold. Worst-case lag: the gap between the polls around the job's end (a job ending just after a poll waits the whole gap); 0 when return_timeout held the PATCH until the end.",
     "",
     renderTable(["job", "waiter", "PATCH held", "job GETs", "worst-case lag", "of the job", "outcome"], rows),
     "",

@@ -2,10 +2,10 @@
  * Computed (not measured) poll schedules: every waiter run against a modelled job on a virtual clock with
  * zero network time. Jobs longer than ONTAP's 120 s `return_timeout` cap cannot be measured in a
  * 10-minute benchmark, but the waiting code is deterministic, so running the real loops on a virtual
- * clock shows exactly when each would poll. Ours runs `waitForJob` from provider/ontap/jobs.ts itself.
+ * clock shows exactly when each would poll. Ours runs `waitForJob` from provider/ontap/jobWaiter.ts itself.
  */
 import { Clock } from "../provider/ontap/clock";
-import { waitForJob, JobTransport } from "../provider/ontap/jobs";
+import { waitForJob, JobTransport } from "../provider/ontap/jobWaiter";
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from "../provider/lifecycle/operations";
 import { ObservedState, PEER_WAITERS, PeerWaiter } from "./peerWaiters";
 
@@ -48,7 +48,7 @@ export interface Schedule {
 /** Most seconds ONTAP holds a request, and what this package asks for (see OntapClient.applySecurity). */
 const MAX_RETURN_TIMEOUT_SECONDS = 120;
 
-/** Our waiter: the PATCH held up to 120 s, then provider/ontap/jobs.ts `waitForJob` on a virtual clock. */
+/** Our waiter: the PATCH held up to 120 s, then provider/ontap/jobWaiter.ts `waitForJob` on a virtual clock. */
 export async function ourSchedule(jobMs: number, jobTimeoutSeconds = DEFAULT_JOB_TIMEOUT_SECONDS): Promise<Schedule> {
   const clock = new VirtualClock();
   const deadline = jobTimeoutSeconds * 1000;

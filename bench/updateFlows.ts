@@ -9,7 +9,7 @@
  */
 import { systemClock } from "../provider/ontap/clock";
 import { SecurityPatch } from "../provider/ontap/codecs";
-import { JobRef, jobRefOf, waitForJob } from "../provider/ontap/jobs";
+import { JobRef, jobRefOf, waitForJob } from "../provider/ontap/jobWaiter";
 import { ConnectionOptions, OntapTransport } from "../provider/ontap/transport";
 import { parseVersion, readableFields } from "../provider/ontap/versions";
 import { DEFAULT_JOB_TIMEOUT_SECONDS, LifecycleEnv, updateResource } from "../provider/lifecycle/operations";
@@ -61,7 +61,7 @@ export async function peerUpdate(target: FlowTarget, patch: SecurityPatch, peer:
   });
 }
 
-/** The same requests, with no `return_timeout` and our job waiter (provider/ontap/jobs.ts) polling from the start. */
+/** The same requests, with no `return_timeout` and our job waiter (provider/ontap/jobWaiter.ts) polling from the start. */
 export async function pollerOnlyUpdate(target: FlowTarget, patch: SecurityPatch): Promise<FlowResult> {
   return withTransport(target, async (transport, fields) => {
     const startedAt = Date.now();

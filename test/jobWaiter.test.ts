@@ -1,6 +1,6 @@
 import test from "ava";
 import { Clock } from "../provider/ontap/clock";
-import { JobTransport, nextPollDelay, waitForJob } from "../provider/ontap/jobs";
+import { JobTransport, nextPollDelay, waitForJob } from "../provider/ontap/jobWaiter";
 import {
   OntapApiError,
   OntapJobFailedError,

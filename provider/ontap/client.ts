@@ -16,7 +16,7 @@ import {
   OntapPatchOutcomeUnknownError,
   OntapUnsupportedReleaseError,
 } from "./errors";
-import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobs";
+import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobWaiter";
 import { isEmptyPatch, patchMismatches, remainingPatch, wireValue } from "./semantics";
 import { ONE_WAY_FIELDS } from "./securityFields";
 import { ConnectionOptions, OntapResponse, OntapTransport, TransportOptions } from "./transport";

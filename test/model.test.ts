@@ -1,7 +1,7 @@
 import test from "ava";
 import { observedFromWire } from "../provider/lifecycle/model";
 import { fieldMatches, lowestTlsVersion } from "../provider/ontap/securityFields";
-import { patchMismatches } from "../provider/ontap/semantics";
+import { patchMismatches } from "../provider/ontap/readBack";
 import { atLeast, fieldsNeedingReboot, parseVersion, readableFields } from "../provider/ontap/versions";
 import { baseUrlOf } from "../provider/ontap/transport";
 

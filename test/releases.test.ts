@@ -11,7 +11,7 @@ import { ROWS, SettingRow, differingSettings, patchGroups } from "../provider/li
 import { ClusterInfo } from "../provider/ontap/client";
 import { SecurityWire } from "../provider/ontap/codecs";
 import { FIELD_NAMES, SECURITY_FIELDS, conflictInOnePatch, fieldRow } from "../provider/ontap/securityFields";
-import { patchMismatches } from "../provider/ontap/semantics";
+import { patchMismatches } from "../provider/ontap/readBack";
 import { atLeast, parseVersion } from "../provider/ontap/versions";
 
 const cluster = (version: string): ClusterInfo => ({ uuid: "u", name: "c1", version, parsedVersion: parseVersion(version) });

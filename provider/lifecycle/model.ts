@@ -5,7 +5,7 @@
 import { SecurityWire } from "../ontap/codecs";
 import { ClusterInfo } from "../ontap/client";
 import { FieldValue, Nested, WritableField } from "../ontap/securityFields";
-import { wireValue } from "../ontap/semantics";
+import { wireValue } from "../ontap/readBack";
 import { MANAGED_GROUPS, REPORTED_GROUPS, ROWS, SETTINGS, SettingPath, rowsOf } from "./settings";
 
 type WireOf<P extends SettingPath> = (typeof SETTINGS)[P]["wire"];

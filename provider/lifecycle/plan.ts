@@ -8,7 +8,7 @@
 import { SecurityPatch, SecurityWire } from "../ontap/codecs";
 import { ClusterInfo } from "../ontap/client";
 import { SecurityField } from "../ontap/securityFields";
-import { wireValue } from "../ontap/semantics";
+import { wireValue } from "../ontap/readBack";
 import { SECURITY_PATCH_SINCE, atLeast } from "../ontap/versions";
 import { ConflictingSettingsError, IrreversibleConversionError, UnsupportedSettingError } from "./errors";
 import { SecuritySettings, observedFromWire } from "./model";

@@ -17,7 +17,7 @@ import {
   OntapUnsupportedReleaseError,
 } from "./errors";
 import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobWaiter";
-import { isEmptyPatch, patchMismatches, remainingPatch, wireValue } from "./semantics";
+import { isEmptyPatch, patchMismatches, remainingPatch, wireValue } from "./readBack";
 import { ONE_WAY_FIELDS } from "./securityFields";
 import { ConnectionOptions, OntapResponse, OntapTransport, TransportOptions } from "./transport";
 import { OntapVersion, SECURITY_GET_SINCE, SECURITY_PATCH_SINCE, atLeast, formatVersion, readableFields } from "./versions";

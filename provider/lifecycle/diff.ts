@@ -5,7 +5,7 @@
  */
 import { escapeControlCharacters } from "../ontap/redact";
 import { parseVersion } from "../ontap/versions";
-import { ChangeReport, changedConnection, compareSettings, reportLines } from "./changes";
+import { ChangeReport, changedConnection, compareSettings, reportLines } from "./previewReport";
 import { ClusterSecurityInputs, ClusterSecurityOutputs, settingsOf } from "./model";
 import { applyRules } from "./rules";
 import { containsUnknown } from "./unknown";
@@ -15,7 +15,7 @@ export interface DiffOutcome {
   /** What differs, by the resource's names, for messages and tests. */
   readonly fields: readonly string[];
   /**
-   * The report for the person reading the preview (`changes.ts`): one line per managed setting that
+   * The report for the person reading the preview (`previewReport.ts`): one line per managed setting that
    * changes as `found → desired`, the ones already as desired, connection arguments named without
    * their values, and anything the cluster's last known state says will be refused. Empty when
    * nothing changes.

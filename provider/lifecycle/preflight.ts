@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "util";
 import { OntapApiError, OntapClientCertificateRefusedError } from "../ontap/errors";
 import { ConnectionOptions } from "../ontap/transport";
 import { escapeControlCharacters } from "../ontap/redact";
-import { compareSettings, reportLines } from "./changes";
+import { compareSettings, reportLines } from "./previewReport";
 import { InputFailure, RESERVED, containsUnknown, irreversibleReason } from "./check";
 import { ConnectionConfigError } from "./errors";
 import { resolveConnection } from "./connection";
@@ -41,7 +41,7 @@ export function preflightKind(olds: unknown, news: Record<string, unknown>): Pre
 
 /**
  * Reads what the program's checks need and returns every failure. A `create` also logs the adoption's
- * report (`changes.ts`) through `env.log`. Skipped while connection inputs are unknown.
+ * report (`previewReport.ts`) through `env.log`. Skipped while connection inputs are unknown.
  */
 export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv, kind: Exclude<PreflightKind, "none"> = "update"): Promise<InputFailure[]> {
   if (CONNECTION_KEYS.some((key) => containsUnknown(inputs[key]))) {

@@ -1,5 +1,5 @@
 import test from "ava";
-import { ChangeReport, compareSettings, describeChange, reportLines } from "../provider/lifecycle/changes";
+import { ChangeReport, compareSettings, describeChange, reportLines } from "../provider/lifecycle/previewReport";
 import { UNKNOWN } from "../provider/lifecycle/check";
 import { ObservedSecurity, SecuritySettings } from "../provider/lifecycle/model";
 

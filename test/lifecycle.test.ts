@@ -3,7 +3,7 @@
  */
 import test, { ExecutionContext } from "ava";
 import { ManualClock, SimCluster, Simulator, startSimulator, ClusterOptions } from "../simulator";
-import { LifecycleEnv, createResource, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
+import { LifecycleEnv, createResource, defaultEnv, readResource, updateResource, deleteResource } from "../provider/lifecycle/operations";
 import { preflight } from "../provider/lifecycle/preflight";
 import { ClusterSecurityInputs } from "../provider/lifecycle/model";
 import {
@@ -434,4 +434,18 @@ test("a job that reports success without effect is an error naming each field as
   t.regex(error?.message ?? "", /Find out why in the cluster's event log/);
   const properties = error?.properties as { fips?: unknown };
   t.deepEqual(properties.fips, { enabled: false }, "state records what the cluster has, not what was asked");
+});
+
+test("a change of jobTimeoutSeconds alone is reflected in the outputs, sending nothing", async (t) => {
+  const sim = await startSimulator({ clusters: [{ scenario: { jobDurationMs: 10 } }] });
+  t.teardown(() => sim.close());
+  const only = sim.clusters[0];
+  if (only === undefined) throw new Error("no cluster");
+  const env = { ...defaultEnv(undefined), env: {}, log: () => undefined };
+  const inputs = { host: only.host, username: sim.username, password: sim.password, caCertificate: sim.caCertificate, fips: { enabled: false } };
+  const { id } = await createResource({ ...inputs, jobTimeoutSeconds: 600 }, env);
+  only.clearLog();
+  const outs = await updateResource(id, { ...inputs, jobTimeoutSeconds: 60 }, env);
+  t.is(outs.jobTimeoutSeconds, 60);
+  t.deepEqual(only.patches(), []);
 });

@@ -1,7 +1,7 @@
 /**
- * Small truths about what the cluster answers: an empty cluster uuid is never a resource id, a 200
- * without any asked field is not "no settings", names from the cluster cannot forge log lines, and a
- * new jobTimeoutSeconds alone reaches the outputs.
+ * What the lifecycle makes of odd answers from a cluster: an empty cluster uuid is never a resource id,
+ * a 200 without any asked field is not "no settings", and a name with control characters cannot forge
+ * a line of the console's output.
  */
 import test, { ExecutionContext } from "ava";
 import { createServer as createHttpsServer } from "https";
@@ -10,7 +10,7 @@ import { simulatorCertificate } from "../simulator/certificate";
 import { startSimulator } from "../simulator";
 import { OntapClient } from "../provider/ontap/client";
 import { OntapDecodeError } from "../provider/ontap/errors";
-import { createResource, defaultEnv, updateResource } from "../provider/lifecycle/operations";
+import { createResource, defaultEnv } from "../provider/lifecycle/operations";
 import { systemClock } from "../provider/ontap/clock";
 
 /** A cluster that answers every GET with `body`, over HTTPS on loopback; closed when the test ends. */
@@ -68,18 +68,4 @@ test("control characters in a cluster's name are escaped in log lines", async (t
     t.false([...line].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f)), JSON.stringify(line));
   }
   t.true(printed.some((line) => line.includes("evil\\u001b[2K\\u000aontap: cluster prod")));
-});
-
-test("a change of jobTimeoutSeconds alone is reflected in the outputs, sending nothing", async (t) => {
-  const sim = await startSimulator({ clusters: [{ scenario: { jobDurationMs: 10 } }] });
-  t.teardown(() => sim.close());
-  const only = sim.clusters[0];
-  if (only === undefined) throw new Error("no cluster");
-  const env = { ...defaultEnv(undefined), env: {}, log: () => undefined };
-  const inputs = { host: only.host, username: sim.username, password: sim.password, caCertificate: sim.caCertificate, fips: { enabled: false } };
-  const { id } = await createResource({ ...inputs, jobTimeoutSeconds: 600 }, env);
-  only.clearLog();
-  const outs = await updateResource(id, { ...inputs, jobTimeoutSeconds: 60 }, env);
-  t.is(outs.jobTimeoutSeconds, 60);
-  t.deepEqual(only.patches(), []);
 });

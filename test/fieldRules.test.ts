@@ -1,3 +1,8 @@
+/**
+ * Each wire field by its own rule from the table of fields: mapped to the resource's shape, compared
+ * (protocol versions by their lowest, cipher suites as sets), gated by release, read back after a
+ * PATCH; and what a `host` value means as a base URL.
+ */
 import test from "ava";
 import { observedFromWire } from "../provider/lifecycle/model";
 import { fieldMatches, lowestTlsVersion } from "../provider/ontap/securityFields";

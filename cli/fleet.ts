@@ -47,8 +47,8 @@ never unlocked; a lock left by a killed run is reported with its recovery (pulum
 
 Every text written (stderr, the table, --json) has URL passwords, secret query values and the
 secrets of the environment (PULUMI_CONFIG_PASSPHRASE, ONTAP_PASSWORD, ONTAP_CLIENT_KEY, …) as ***.
-SIGINT or SIGTERM: the running stacks finish their steps in flight, no more start; a second one
-stops them at once.
+SIGINT, SIGTERM or SIGHUP (a closed terminal): the running stacks finish their steps in flight, no
+more start; a second SIGINT or SIGTERM stops them at once (a SIGHUP never does).
 
 Exit codes: 0 all succeeded; 1 a stack failed, stayed locked, had a stale lock or was cancelled;
 2 bad command line, inventory or --json file, or two entries reaching one cluster (nothing ran);
@@ -243,6 +243,34 @@ export function pulumiOnPathProblem(pathVariable: string | undefined): string | 
   return "no pulumi on PATH; install the Pulumi CLI or give --pulumi-root, the folder that holds bin/pulumi";
 }
 
+/** Drops an error of writing to a terminal that is gone (see run). */
+const dropWriteError = (): void => undefined;
+
+/** The signals the runner handles while stacks run. */
+export const FLEET_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** What the runner has done on the signals so far. */
+export interface SignalHistory {
+  /** Running stacks were interrupted (each CLI got one SIGINT: steps in flight finish). */
+  readonly interrupted: boolean;
+  /** They were stopped at once (each CLI got its second SIGINT). */
+  readonly stopped: boolean;
+}
+
+/**
+ * What a signal does. The first of any (SIGINT, SIGTERM, SIGHUP) interrupts: no stack starts, each
+ * running CLI gets one SIGINT, so the steps in flight finish and their locks are released. A second
+ * SIGINT or SIGTERM, someone insisting, stops them at once. SIGHUP never does: a closed terminal sends
+ * it more than once to the same job (the shell passes its hang-up on to its jobs, and the kernel sends
+ * the foreground group another when the session leader exits), and a hang-up is nobody insisting.
+ * Pure: tested by tables.
+ */
+export function signalAction(signal: NodeJS.Signals, history: SignalHistory): { action: "interrupt" | "stop" | "none"; next: SignalHistory } {
+  if (!history.interrupted) return { action: "interrupt", next: { ...history, interrupted: true } };
+  if (signal === "SIGHUP" || history.stopped) return { action: "none", next: history };
+  return { action: "stop", next: { ...history, stopped: true } };
+}
+
 /** Runs `fleet` with the arguments after it; resolves to the exit code. Every text it writes goes through one redactor. */
 export async function runFleetCommand(args: string[]): Promise<number> {
   if (args[0] === "report") return runReportCommand(args.slice(1));
@@ -283,19 +311,23 @@ async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redac
   const write = (text: string) => process.stderr.write(`${redactor.text(text)}\n`);
   const progress = new ProgressPrinter(line.command, inventory.stacks.length, write);
   const abort = new AbortController();
-  let signals = 0;
+  let history: SignalHistory = { interrupted: false, stopped: false };
   const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      write(`fleet ${line.command}: ${signal}: interrupting running stacks (Pulumi finishes the steps in flight and releases their locks), starting no more; a second signal stops them at once`);
+    const { action, next } = signalAction(signal, history);
+    history = next;
+    if (action === "interrupt") {
+      write(`fleet ${line.command}: ${signal}: interrupting running stacks (Pulumi finishes the steps in flight and releases their locks), starting no more; a second SIGINT or SIGTERM stops them at once`);
       abort.abort();
-    } else if (signals === 2) {
+    } else if (action === "stop") {
       write(`fleet ${line.command}: ${signal} again: stopping the running stacks at once (steps in flight may be left pending: see pulumi cancel and refresh)`);
       interruptAll();
     }
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // A closed terminal takes stdout and stderr with it: writing there then fails (EIO, EPIPE), and an
+  // unhandled stream error would end the runner before the stacks it interrupted have finished and
+  // before --json and --report are written. What cannot be shown is dropped; the run goes on.
+  for (const stream of [process.stdout, process.stderr]) if (!stream.listeners("error").includes(dropWriteError)) stream.on("error", dropWriteError);
+  for (const signal of FLEET_SIGNALS) process.on(signal, onSignal);
   const heartbeat = setInterval(() => write(`fleet ${line.command}: ${progress.status()}`), 15_000);
   const startedAt = new Date();
   const started = Date.now();
@@ -346,7 +378,6 @@ async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redac
     return report.exitCode;
   } finally {
     clearInterval(heartbeat);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    for (const signal of FLEET_SIGNALS) process.off(signal, onSignal);
   }
 }

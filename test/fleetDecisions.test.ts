@@ -10,7 +10,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { backoffDelay, cancelCommand, judgeLock, parseLockHolders, processState, shellQuote } from "../cli/fleetLocks";
 import { EXIT, exitCode } from "../cli/fleetReport";
-import { jsonTargetProblem, parseFleetArgs, pulumiOnPathProblem, pulumiRootProblem } from "../cli/fleet";
+import { SignalHistory, jsonTargetProblem, parseFleetArgs, pulumiOnPathProblem, pulumiRootProblem, signalAction } from "../cli/fleet";
 import { ClusterClaims, sameClusterProblems } from "../cli/fleetIdentity";
 import { Redactor, redactUrls, urlSecrets } from "../cli/fleetRedact";
 import { FleetWorkspace, StackResult, StackStatus, errorLines, runFleet } from "../cli/fleetRunner";
@@ -347,4 +347,26 @@ test("a CLI failure is shown by its error lines, as the Automation API words it"
   t.is(errorLines(message), "error: unable to open bucket postgres://postgres:***@127.0.0.1:1/postgres: failed to ping PostgreSQL: connection refused");
   t.is(errorLines("error: a\nerror: update failed\nerror: b"), "error: a\nerror: b");
   t.is(errorLines("1\n2\n3\n4\n5\n6"), "2\n3\n4\n5\n6", "no error line: the last five");
+});
+
+test("signals: the first of SIGINT, SIGTERM or SIGHUP interrupts; a second SIGINT or SIGTERM stops; a SIGHUP never stops", (t) => {
+  const rows: [string, NodeJS.Signals[], string[]][] = [
+    ["Ctrl-C", ["SIGINT"], ["interrupt"]],
+    ["a cancelled CI job", ["SIGTERM"], ["interrupt"]],
+    ["a closed terminal", ["SIGHUP"], ["interrupt"]],
+    ["Ctrl-C twice", ["SIGINT", "SIGINT"], ["interrupt", "stop"]],
+    ["SIGTERM, then SIGINT", ["SIGTERM", "SIGINT"], ["interrupt", "stop"]],
+    ["a closed terminal: the shell's hang-up, then the kernel's", ["SIGHUP", "SIGHUP"], ["interrupt", "none"]],
+    ["Ctrl-C, then the terminal closed", ["SIGINT", "SIGHUP", "SIGHUP"], ["interrupt", "none", "none"]],
+    ["the terminal closed, then a SIGTERM", ["SIGHUP", "SIGTERM", "SIGINT"], ["interrupt", "stop", "none"]],
+  ];
+  for (const [title, signals, expected] of rows) {
+    let history: SignalHistory = { interrupted: false, stopped: false };
+    const actions = signals.map((signal) => {
+      const { action, next } = signalAction(signal, history);
+      history = next;
+      return action;
+    });
+    t.deepEqual(actions, expected, title);
+  }
 });

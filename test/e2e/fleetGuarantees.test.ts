@@ -5,6 +5,7 @@
  * writes: stdout, stderr, the `--json` file and, where a stack was written, `pulumi stack export`.
  */
 import test, { ExecutionContext } from "ava";
+import type { ChildProcess } from "child_process";
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import { createServer } from "net";
 import * as path from "path";
@@ -233,6 +234,42 @@ test.serial("Ctrl-C in a terminal (SIGINT to the whole process group) mid-up: th
   for (const cluster of [a, b]) t.true([...cluster.jobs.values()].every((job) => job.state === "success"), `${cluster.name}: its job ended`);
   t.is(Number(await pg.query("select count(*) from pulumi_state where key like '%/.pulumi/locks/%'")), 0, "the lock is released");
   assertNoCredential(t, sim, texts(run, json), "Ctrl-C");
+});
+
+test.serial("a closed terminal (SIGHUP to the whole process group, twice, its output gone) mid-up: the steps in flight finish and are recorded, the lock is released, the summary is written", async (t) => {
+  const { cliDir, pg } = prerequisites(t);
+  const sim = await simulator(t, "hangup", 3, 6_000);
+  const p = project(t, cliDir, sim, pg.url);
+  const [a, b, c] = sim.clusters as [SimCluster, SimCluster, SimCluster];
+  const inventory = inventoryFile(p, { project: ".", backend: pg.url, stacks: [{ name: "hangup-1", clusters: [a.host, b.host] }, { name: "hangup-2", clusters: [c.host] }] });
+  let child: ChildProcess | undefined;
+  const json = path.join(p.dir, "summary.json");
+  const running = p.fleet(["up", "--inventory", inventory, "--concurrency", "1", "--json", json], { json: false, onStart: (started) => (child = started) });
+  const deadline = Date.now() + 5 * 60_000;
+  while (![a, b].every((cluster) => cluster.patches().length > 0)) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the PATCHes");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const pid = child?.pid as number;
+  // The terminal is gone: nothing reads the runner's output any more (its writes fail with EPIPE).
+  child?.stdout?.destroy();
+  child?.stderr?.destroy();
+  // As a terminal's hang-up comes: to the foreground process group, from the shell passing its own
+  // SIGHUP on to the job and again from the kernel as the session leader exits.
+  process.kill(-pid, "SIGHUP");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  process.kill(-pid, "SIGHUP");
+  const run = await running;
+  t.is(run.code, 1, explain(run));
+  const summary = JSON.parse(readFileSync(json, "utf8")) as { stacks: { stack: string; status: string }[] };
+  t.deepEqual(summary.stacks.map((s) => [s.stack, s.status]), [["hangup-1", "failed"], ["hangup-2", "cancelled"]], explain(run));
+  t.is(c.patches().length, 0, "no stack starts after the hang-up");
+  const exported = JSON.parse(await p.pulumi(["stack", "export", "--stack", "hangup-1"])) as { deployment: { resources?: { type: string; id?: string }[]; pending_operations?: unknown[] } };
+  t.deepEqual(exported.deployment.pending_operations ?? [], [], "no operation left pending: a second SIGHUP did not stop the CLI at once");
+  t.deepEqual((exported.deployment.resources ?? []).filter((r) => r.type === CLUSTER_TYPE).map((r) => r.id).sort(), [a.uuid, b.uuid].sort());
+  for (const cluster of [a, b]) t.true([...cluster.jobs.values()].every((job) => job.state === "success"), `${cluster.name}: its job ended`);
+  t.is(Number(await pg.query("select count(*) from pulumi_state where key like '%/.pulumi/locks/%'")), 0, "the lock is released");
+  assertNoCredential(t, sim, texts(run, json), "SIGHUP");
 });
 
 test.serial("with the ONTAP account only in stack config, two names for one cluster are caught as the stacks report its uuid: the second stack fails naming both", async (t) => {

@@ -19,11 +19,22 @@ import {
   OntapRedirectError,
   OntapResponseTooLargeError,
 } from "../ontap/errors";
-import { CONNECTION_SOURCES } from "./connection";
+import { CONNECTION_SOURCES, sourcesOf } from "./connection";
 
-/** Where a connection argument may be given, for messages: `argument, config ontap:host or ONTAP_HOST`. */
-function sourcesOf(key: keyof typeof CONNECTION_SOURCES): string {
-  return `argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env}`;
+/**
+ * The connection argument an error from the cluster is about: the one its advice tells the user to
+ * check, and the one a failed live check blames. The credentials for a refusal by authentication (the
+ * client certificate when one was presented, whose common name is also the account), the account for
+ * a missing role, the CA for a cluster certificate not trusted, the address for anything else.
+ */
+export function blamedArgument(error: unknown): keyof typeof CONNECTION_SOURCES {
+  if (error instanceof OntapClientCertificateRefusedError) return "clientCertificate";
+  if (error instanceof OntapApiError && (error.unauthenticated || error.forbidden)) {
+    if (error.authentication === "certificate") return "clientCertificate";
+    return error.unauthenticated ? "password" : "username";
+  }
+  if (error instanceof OntapCertificateError) return "caCertificate";
+  return "host";
 }
 
 /** What the next `pulumi up` does, said wherever running it again can help. */
@@ -35,23 +46,24 @@ const NEXT_UP = "it waits for any security job still running on the cluster, the
  * the cluster's load, a job still running), or once the user has fixed what ONTAP reported.
  */
 export function adviceFor(error: unknown): string | undefined {
-  if ((error instanceof OntapApiError && error.status === 401 && error.authentication === "certificate") || error instanceof OntapClientCertificateRefusedError) {
+  const blamed = blamedArgument(error);
+  if ((error instanceof OntapApiError && error.unauthenticated && blamed === "clientCertificate") || error instanceof OntapClientCertificateRefusedError) {
     return (
       `Check clientCertificate (${sourcesOf("clientCertificate")}): it must chain to a certificate installed on the cluster with ` +
       `'security certificate install -type client-ca', be within its validity, and its common name must have a login made with ` +
       `'security login create -user-or-group-name <CN> -application http -authentication-method cert'.`
     );
   }
-  if (error instanceof OntapApiError && error.status === 401) {
-    return `Check the username and password (${sourcesOf("username")}; ${sourcesOf("password")}).`;
+  if (error instanceof OntapApiError && error.unauthenticated) {
+    return `Check the username and password (${sourcesOf("username")}; ${sourcesOf(blamed)}).`;
   }
-  if (error instanceof OntapApiError && error.status === 403) {
-    return error.authentication === "certificate"
-      ? `Give that account the role, or use a certificate mapped to another (${sourcesOf("clientCertificate")}).`
-      : `Give the account that role, or use another (${sourcesOf("username")}).`;
+  if (error instanceof OntapApiError && error.forbidden) {
+    return blamed === "clientCertificate"
+      ? `Give that account the role, or use a certificate mapped to another (${sourcesOf(blamed)}).`
+      : `Give the account that role, or use another (${sourcesOf(blamed)}).`;
   }
   if (error instanceof OntapCertificateError) {
-    return `To trust it, set caCertificate (${sourcesOf("caCertificate")}) to the PEM of its CA, or insecure to true to skip verification.`;
+    return `To trust it, set ${blamed} (${sourcesOf(blamed)}) to the PEM of its CA, or insecure to true to skip verification.`;
   }
   if (error instanceof OntapJobTimeoutError) {
     return `Raise jobTimeoutSeconds for slow operations. Run 'pulumi up' again: ${NEXT_UP}.`;
@@ -81,7 +93,7 @@ export function adviceFor(error: unknown): string | undefined {
   if ((error instanceof OntapNetworkError && error.retryable) || (error instanceof OntapApiError && error.retryable)) {
     return `Once the cluster answers again, run 'pulumi up': ${NEXT_UP}.`;
   }
-  if (error instanceof OntapApiError && error.status === 400) {
+  if (error instanceof OntapApiError && error.refusedValue) {
     return error.target === undefined ? "Fix what ONTAP reports." : `Fix ${error.target} in the program: ONTAP refused its value.`;
   }
   return undefined;
@@ -92,7 +104,7 @@ export function adviceFor(error: unknown): string | undefined {
  * other than a transient one, with no job) and the settings read afterwards are those read before.
  */
 export function changedNothing(error: unknown, before: unknown, after: unknown): boolean {
-  const refused = error instanceof OntapApiError && error.status >= 400 && error.status < 500 && !error.retryable && error.jobUuid === undefined;
+  const refused = error instanceof OntapApiError && error.refusedAsSent && error.jobUuid === undefined;
   return refused && JSON.stringify(before) === JSON.stringify(after);
 }
 

@@ -71,7 +71,7 @@ export function caCertificateProblem(text: string): string | undefined {
 
 /** Refuses a problem found in a setting, naming it and where it may be given. */
 function refuse(key: Key, problem: string): never {
-  const reason = `${problem} (from argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env})`;
+  const reason = `${problem} (from ${sourcesOf(key)})`;
   throw new ConnectionConfigError(reason, [], [{ property: key, reason }]);
 }
 
@@ -98,7 +98,10 @@ function lookupWithSource(
   return fromEnv !== undefined && fromEnv !== "" ? { value: fromEnv, from: `environment ${CONNECTION_SOURCES[key].env}` } : undefined;
 }
 
-const everywhere = (key: Key): string => `argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env}`;
+/** Where a connection argument may be given, for messages: `argument host, config ontap:host or ONTAP_HOST`. */
+export function sourcesOf(key: Key): string {
+  return `argument ${key}, config ${CONNECTION_SOURCES[key].config} or ${CONNECTION_SOURCES[key].env}`;
+}
 
 /**
  * A clientCertificate that carries a private key is refused: clientCertificate is not a secret, so the
@@ -115,7 +118,7 @@ export function keyInCertificateProblem(certificate: Sourced, key: Sourced | und
   }
   return (
     `clientCertificate (from ${certificate.from}) holds a PEM private key, which ` +
-    `would be kept in state in clear: give only the certificate there, and its key as clientKey (${everywhere("clientKey")}), which is kept as a secret`
+    `would be kept in state in clear: give only the certificate there, and its key as clientKey (${sourcesOf("clientKey")}), which is kept as a secret`
   );
 }
 
@@ -170,7 +173,7 @@ export function resolveConnection(
 
   const failures: { property: string; reason: string }[] = [];
   const fail = (property: string, reason: string): void => void failures.push({ property, reason });
-  if (host === undefined) fail("host", `no host (${everywhere("host")}): the provider cannot reach the cluster without it`);
+  if (host === undefined) fail("host", `no host (${sourcesOf("host")}): the provider cannot reach the cluster without it`);
   if (password !== undefined) {
     const other = certificate !== undefined ? ["clientCertificate", certificate] as const : ["clientKey", key as { from: string }] as const;
     fail(
@@ -181,11 +184,11 @@ export function resolveConnection(
   }
   const keyProblem = certificate === undefined ? undefined : keyInCertificateProblem(asText(certificate), key === undefined ? undefined : asText(key));
   if (certificate === undefined) {
-    fail("clientCertificate", `clientKey (from ${key?.from}) is set but no clientCertificate (${everywhere("clientCertificate")}): give the certificate the key belongs to`);
+    fail("clientCertificate", `clientKey (from ${key?.from}) is set but no clientCertificate (${sourcesOf("clientCertificate")}): give the certificate the key belongs to`);
   } else if (keyProblem !== undefined) {
     fail("clientCertificate", keyProblem);
   } else if (key === undefined) {
-    fail("clientKey", `clientCertificate (from ${certificate.from}) is set but no clientKey (${everywhere("clientKey")}): give its private key`);
+    fail("clientKey", `clientCertificate (from ${certificate.from}) is set but no clientKey (${sourcesOf("clientKey")}): give its private key`);
   } else {
     const inspected = inspectClientCertificate(asText(certificate), asText(key), now);
     if ("problems" in inspected) {

@@ -4,11 +4,11 @@
  * from the operations that change the cluster: nothing here sends anything but GETs.
  */
 import { isDeepStrictEqual } from "util";
-import { OntapApiError, OntapClientCertificateRefusedError } from "../ontap/errors";
 import { ConnectionOptions } from "../ontap/transport";
 import { escapeControlCharacters } from "../ontap/redact";
 import { compareSettings, reportLines } from "./previewReport";
 import { InputFailure, RESERVED, containsUnknown, irreversibleReason } from "./check";
+import { blamedArgument } from "./advice";
 import { ConnectionConfigError } from "./errors";
 import { resolveConnection } from "./connection";
 import { CONNECTION_KEYS, ClusterSecurityInputs, connectionOf, observedFromWire, settingsOf } from "./model";
@@ -91,18 +91,6 @@ export async function preflight(inputs: ClusterSecurityInputs, env: LifecycleEnv
       return [];
     }, deadlineOf(inputs, env, "look"));
   } catch (error) {
-    return [{ property: blamedArgument(error, connection.clientCertificate !== undefined), reason: `cannot check the cluster: ${(error as Error).message}` }];
+    return [{ property: blamedArgument(error), reason: `cannot check the cluster: ${(error as Error).message}` }];
   }
-}
-
-/**
- * The argument to fix for a failed read: the credentials for 401, the account for 403, the address
- * otherwise. With a client certificate, both are the certificate (its CN is the account), and so is a
- * handshake the cluster ended with an alert about it, which is how a cluster that verifies certificates
- * in TLS refuses one it does not trust or that expired.
- */
-export function blamedArgument(error: unknown, withCertificate: boolean): string {
-  const status = error instanceof OntapApiError ? error.status : 0;
-  if (withCertificate && (status === 401 || status === 403 || error instanceof OntapClientCertificateRefusedError)) return "clientCertificate";
-  return status === 401 ? "password" : status === 403 ? "username" : "host";
 }

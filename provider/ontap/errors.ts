@@ -112,6 +112,34 @@ export class OntapApiError extends OntapError {
     this.authentication = request.authentication ?? "password";
   }
 
+  /** The cluster refused the request's credentials (401): the password, or the client certificate. */
+  get unauthenticated(): boolean {
+    return this.status === 401;
+  }
+
+  /** The credentials were taken, but the account lacks the role (403). */
+  get forbidden(): boolean {
+    return this.status === 403;
+  }
+
+  /** What the request names is not there (404): for a job, ONTAP has deleted it once finished. */
+  get notFound(): boolean {
+    return this.status === 404;
+  }
+
+  /** ONTAP refused a value in the request (400); `target` names the field when ONTAP says. */
+  get refusedValue(): boolean {
+    return this.status === 400;
+  }
+
+  /**
+   * ONTAP refused the request as sent (a 4xx that is not a transient refusal): the same request would
+   * meet the same answer, and, with no job linked, nothing was started.
+   */
+  get refusedAsSent(): boolean {
+    return this.status >= 400 && this.status < 500 && !this.retryable;
+  }
+
   /** True for errors that a later identical request may not hit: lock contention and server faults. */
   get retryable(): boolean {
     return this.code === CONFIG_LOCKED_CODE || this.status >= 500 || this.status === 429;

@@ -94,7 +94,7 @@ async function pollOnce(transport: JobTransport, ref: JobRef): Promise<JobWire |
     const response = await transport.request({ method: "GET", path: ref.href, retryAfterStall: true });
     return decodeOrThrow(JobWire, response.request, response.body);
   } catch (error) {
-    if (error instanceof OntapApiError && error.status === 404) return "lost";
+    if (error instanceof OntapApiError && error.notFound) return "lost";
     // The transport already retried these: the job's outcome is now unknown, not failed.
     if (error instanceof OntapNetworkError || (error instanceof OntapApiError && error.retryable)) {
       throw new OntapJobUnreachableError(ref.uuid, error);

@@ -15,10 +15,11 @@ import { ClientCertificate, startSimulator } from "../../simulator";
 import { issueClientCertificate, simulatorCertificate } from "../../simulator/certificate";
 import { resolveConnection } from "../../provider/lifecycle/connection";
 import { ConnectionConfigError } from "../../provider/lifecycle/errors";
-import { blamedArgument, preflight } from "../../provider/lifecycle/preflight";
+import { preflight } from "../../provider/lifecycle/preflight";
+import { blamedArgument } from "../../provider/lifecycle/advice";
 import { validateInputs } from "../../provider/lifecycle/check";
 import { OntapTransport } from "../../provider/ontap/transport";
-import { OntapApiError } from "../../provider/ontap/errors";
+import { OntapApiError, OntapCertificateError, OntapClientCertificateRefusedError } from "../../provider/ontap/errors";
 import { LifecycleEnv } from "../../provider/lifecycle/operations";
 
 interface Certificates {
@@ -184,16 +185,18 @@ test("check hides a client key of the wrong type like a password", (t) => {
   t.false(failures.some((f) => f.reason.includes("secret")));
 });
 
-const blamed: [string, unknown, boolean, string][] = [
-  ["401 with a password", new OntapApiError({ method: "GET", url: "u" }, { status: 401 }), false, "password"],
-  ["403 with a password", new OntapApiError({ method: "GET", url: "u" }, { status: 403 }), false, "username"],
-  ["401 with a certificate", new OntapApiError({ method: "GET", url: "u", authentication: "certificate" }, { status: 401 }), true, "clientCertificate"],
-  ["403 with a certificate", new OntapApiError({ method: "GET", url: "u", authentication: "certificate" }, { status: 403 }), true, "clientCertificate"],
-  ["a refused connection with a certificate", new Error("ECONNREFUSED"), true, "host"],
+const blamed: [string, unknown, ReturnType<typeof blamedArgument>][] = [
+  ["401 with a password", new OntapApiError({ method: "GET", url: "u" }, { status: 401 }), "password"],
+  ["403 with a password", new OntapApiError({ method: "GET", url: "u" }, { status: 403 }), "username"],
+  ["401 with a certificate", new OntapApiError({ method: "GET", url: "u", authentication: "certificate" }, { status: 401 }), "clientCertificate"],
+  ["403 with a certificate", new OntapApiError({ method: "GET", url: "u", authentication: "certificate" }, { status: 403 }), "clientCertificate"],
+  ["a handshake ended over the client certificate", new OntapClientCertificateRefusedError({ method: "GET", url: "u" }, new Error("alert"), "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA"), "clientCertificate"],
+  ["a cluster certificate not trusted", new OntapCertificateError({ method: "GET", url: "u" }, new Error("self-signed"), "SELF_SIGNED_CERT_IN_CHAIN"), "caCertificate"],
+  ["a refused connection", new Error("ECONNREFUSED"), "host"],
 ];
-for (const [what, error, withCertificate, property] of blamed) {
+for (const [what, error, property] of blamed) {
   test(`a failed live check blames ${property} for ${what}`, (t) => {
-    t.is(blamedArgument(error, withCertificate), property);
+    t.is(blamedArgument(error), property);
   });
 }
 

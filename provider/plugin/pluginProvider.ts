@@ -10,6 +10,7 @@ import { CONNECTION_SOURCES, ConfigSource } from "../lifecycle/connection";
 import { PartialUpdateError } from "../lifecycle/errors";
 import { CONNECTION_KEYS, ClusterSecurityInputs, ClusterSecurityOutputs } from "../lifecycle/model";
 import { LifecycleEnv, defaultEnv } from "../lifecycle/operations";
+import { managedSettings } from "../lifecycle/settings";
 import { createProvider, reportedDiff } from "../provider";
 import { Props, concealProps, reveal, revealProps } from "./secrets";
 import { PACKAGE } from "./token";
@@ -158,10 +159,19 @@ export class PluginProvider {
     return { id: result.id, outs: concealProps(definedOnly(result.outs as unknown as Props), keep) };
   }
 
-  async read(urn: string, id: string, props: Props): Promise<{ id: string; props: Props }> {
+  /**
+   * Refresh, or import when nothing is known but the id (`pulumi import`, the `import` option): an
+   * imported resource's inputs are every setting the cluster has that a program may manage, as a
+   * program would write them, so that the imported resource asks for exactly what the cluster has.
+   */
+  async read(urn: string, id: string, props: Props): Promise<{ id: string; props: Props; importedInputs?: Props }> {
     const { plain, secretKeys } = revealProps(props);
     const result = await this.#partial([], () => this.#provider(urn).read(id, plain as unknown as ClusterSecurityOutputs));
-    return { id: result.id ?? id, props: concealProps(definedOnly(result.props as unknown as Props), [...secretKeys, ...SECRET_CONNECTION_KEYS]) };
+    const outs = concealProps(definedOnly(result.props as unknown as Props), [...secretKeys, ...SECRET_CONNECTION_KEYS]);
+    if (Object.keys(props).length > 0) return { id: result.id ?? id, props: outs };
+    const inputs: Record<string, Props> = {};
+    for (const { row, value } of managedSettings(result.props as object)) inputs[row.group] = { ...inputs[row.group], [row.key]: value };
+    return { id: result.id ?? id, props: outs, importedInputs: definedOnly(inputs) };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {

@@ -212,7 +212,8 @@ export async function serve(engineAddress: string | undefined): Promise<{ port: 
           const response = new providerPb.ReadResponse().setId(result.id).setProperties(toStruct(result.props));
           // The program's inputs stay as declared: a refresh records what the cluster has, not a new program.
           const inputs = call.request.getInputs();
-          if (inputs !== undefined) response.setInputs(inputs);
+          if (result.importedInputs !== undefined) response.setInputs(toStruct(result.importedInputs));
+          else if (inputs !== undefined) response.setInputs(inputs);
           return response;
         }),
       );

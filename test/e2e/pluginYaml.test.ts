@@ -154,6 +154,23 @@ if (!cli.ok || !yaml.ok) {
     t.deepEqual(sim.clusters[0].patches(), []);
   });
 
+  test.serial("pulumi import takes a cluster's settings under management by its uuid, sending nothing that changes", async (t) => {
+    const sim = await simulator(t, [{ name: "rome-f", security: asFound() }]);
+    const cluster = sim.clusters[0];
+    const f = await fixture(t, projectFile(clusterResource("placeholder", "      fips: { enabled: false }")));
+    await initDefaultProvider(f.project, sim);
+    const imported = await f.project.run(["import", TYPE, "rome", cluster.uuid, "--yes", "--protect=false"]);
+    t.is(imported.code, 0, imported.output);
+    // The program Pulumi writes for it asks for what the cluster has.
+    t.regex(imported.output, /fips:\s+enabled: false/);
+    t.regex(imported.output, /telnetEnabled: true/);
+    const state = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as { deployment: { resources: { type: string; id?: string; inputs?: Record<string, unknown> }[] } };
+    const resource = state.deployment.resources.find((r) => r.type === TYPE);
+    t.is(resource?.id, cluster.uuid);
+    t.deepEqual(resource?.inputs?.fips, { enabled: false });
+    t.deepEqual(cluster.patches(), []);
+  });
+
   test.serial("preview refuses turning conversion off on a cluster that has it on, before anything changes", async (t) => {
     const sim = await simulator(t, [{ name: "lyon-b", security: { software_data_encryption: { conversion_enabled: true, disabled_by_default: false } } }]);
     const f = await fixture(t, projectFile(clusterResource("lyon", ["      softwareDataEncryption:", "        conversionEnabled: false"].join("\n"))));

@@ -10,7 +10,7 @@ import { isLeft } from "fp-ts/Either";
 import { YAMLParseError, parse } from "yaml";
 import { validationProblems } from "../provider/ontap/decode";
 import { OntapSecurityError } from "../provider/ontap/errors";
-import { baseUrlOf } from "../provider/ontap/transport";
+import { baseUrlOf } from "../provider/ontap/host";
 import { redactUrls } from "./fleetRedact";
 
 /** One cluster of a stack: a management host, with the resource name it gets (default: from the host). */

@@ -8,7 +8,7 @@ import { observedFromWire } from "../provider/lifecycle/model";
 import { fieldMatches, lowestTlsVersion } from "../provider/ontap/securityFields";
 import { patchMismatches } from "../provider/ontap/readBack";
 import { atLeast, fieldsNeedingReboot, parseVersion, readableFields } from "../provider/ontap/versions";
-import { baseUrlOf } from "../provider/ontap/transport";
+import { baseUrlOf } from "../provider/ontap/host";
 
 test("wire settings map to the resource's shape", (t) => {
   t.deepEqual(

@@ -4,7 +4,7 @@
  */
 import * as t from "io-ts";
 import * as E from "fp-ts/Either";
-import { baseUrlOf } from "../ontap/transport";
+import { baseUrlOf } from "../ontap/host";
 import { validationProblems } from "../ontap/decode";
 import { REDACTED } from "../ontap/redact";
 import { fieldRow } from "../ontap/securityFields";

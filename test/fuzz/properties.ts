@@ -10,7 +10,8 @@ import { diffResource } from "../../provider/lifecycle/diff";
 import { createProvider } from "../../provider/provider";
 import { ClusterWire, JobWire, SecurityWire } from "../../provider/ontap/codecs";
 import { decodeResponse } from "../../provider/ontap/decode";
-import { OntapTransport, baseUrlOf } from "../../provider/ontap/transport";
+import { baseUrlOf } from "../../provider/ontap/host";
+import { OntapTransport } from "../../provider/ontap/transport";
 import { redactHost } from "../../provider/ontap/redact";
 
 /** One named property; `make` builds it fresh for each run. */

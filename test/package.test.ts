@@ -5,11 +5,21 @@
 import test from "ava";
 import * as path from "path";
 import { existsSync, readFileSync } from "fs";
+import { relativeRequires } from "../scripts/test-fast";
 
 const root = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
   name: string;
+  license: string;
+  homepage: string;
+  repository: { type: string; url: string };
+  bugs: { url: string };
+  files: string[];
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
   exports: Record<string, { types: string; default: string }>;
 };
 /** Resolves the package by name from examples/, where programs (and the provider host) resolve it. */
@@ -78,4 +88,52 @@ test("engines admits the Node.js releases CI runs the suite on (the floor and th
   const range = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
   for (const version of ["20.20.2", "22.12.0", "24.19.0"]) t.true(semver.satisfies(version, range), `${version} in ${range}`);
   for (const version of ["18.20.0", "20.19.0", "25.0.0"]) t.false(semver.satisfies(version, range), `${version} in ${range}`);
+});
+
+/** The built modules a built module reaches through relative requires, itself included. */
+function reached(entry: string): string[] {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    pending.push(...relativeRequires(file));
+  }
+  return [...seen];
+}
+
+test("@pulumi/policy is an optional peer: no export and no command reaches it, only the policy pack itself", (t) => {
+  t.true(manifest.peerDependenciesMeta["@pulumi/policy"]?.optional, "optional in peerDependenciesMeta");
+  t.truthy(manifest.peerDependencies["@pulumi/policy"]);
+  t.false("@pulumi/policy" in manifest.dependencies, "not installed for every user");
+  t.is(manifest.devDependencies["@pulumi/policy"], manifest.peerDependencies["@pulumi/policy"], "the tests use the range users are told");
+  const entries = [
+    ...Object.values(manifest.exports).flatMap((target) => (typeof target === "string" || !target.default.endsWith(".js") ? [] : [target.default])),
+    ...Object.values(manifest.bin).filter((file) => file.endsWith(".js")),
+  ].map((file) => path.join(root, file));
+  t.true(entries.length >= 4, entries.join(", "));
+  for (const entry of entries) {
+    const needing = reached(entry).filter((file) => /\brequire\("@pulumi\/policy"\)/.test(readFileSync(file, "utf8")));
+    t.deepEqual(needing.map((file) => path.relative(root, file)), [], `${path.relative(root, entry)} reaches @pulumi/policy`);
+  }
+  const pack = reached(path.join(root, "build", "policy", "pack.js")).filter((file) => /\brequire\("@pulumi\/policy"\)/.test(readFileSync(file, "utf8")));
+  t.deepEqual(pack.map((file) => path.relative(root, file)), [path.join("build", "policy", "pack.js")], "the rule that reads requires still finds the pack's");
+});
+
+test("the package says where it lives, its license ships, and the README's links into docs/ work on the registry's page", (t) => {
+  const repository = "https://github.com/pulumi-ontap-security/pulumi-ontap-security";
+  t.is(manifest.repository.url, `git+${repository}.git`);
+  t.is(manifest.homepage, `${repository}#readme`);
+  t.is(manifest.bugs.url, `${repository}/issues`);
+  t.is(manifest.license, "Apache-2.0");
+  const license = readFileSync(path.join(root, "LICENSE"), "utf8");
+  t.regex(license, /Apache License\s+Version 2\.0, January 2004/);
+  t.regex(license, /END OF TERMS AND CONDITIONS/);
+  // npm ships README and LICENSE whatever `files` says; docs/ is not shipped, so links to it are absolute.
+  const readme = readFileSync(path.join(root, "README.md"), "utf8");
+  const relative = [...readme.matchAll(/\]\((?!https?:|#|mailto:)([^)\s]+)\)/g)].map((match) => match[1] as string);
+  t.deepEqual(relative, [], "relative links in the README are dead on the npm page");
+  const docs = [...readme.matchAll(new RegExp(`\\]\\(${repository}/blob/main/([^)#\\s]+)`, "g"))].map((match) => match[1] as string);
+  t.true(docs.length > 0, "the README links into the repository");
+  for (const file of docs) t.true(existsSync(path.join(root, file)), `the README links to ${file}, which does not exist`);
 });

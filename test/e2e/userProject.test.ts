@@ -102,12 +102,14 @@ if (!skipOrFailWithoutCli() && cli.ok) {
     // 2. A fresh project outside the repository, with the SDK this run uses (from the registry or npm's cache).
     const sdk = (require(require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] })) as { version: string }).version;
     const typescript = (require(require.resolve("typescript/package.json", { paths: [REPO_ROOT] })) as { version: string }).version;
+    // The policy pack's optional peer dependency, installed as a policy-pack user is told to.
+    const policy = (require(require.resolve("@pulumi/policy/package.json", { paths: [REPO_ROOT] })) as { version: string }).version;
     const dir = path.join(root, "my-ontap-infra");
     mkdirSync(dir);
     writeFileSync(
       path.join(dir, "package.json"),
       JSON.stringify(
-        { name: "my-ontap-infra", private: true, main: "index.ts", dependencies: { "@pulumi/pulumi": sdk, "pulumi-ontap-security": `file:${tarball}`, typescript } },
+        { name: "my-ontap-infra", private: true, main: "index.ts", dependencies: { "@pulumi/pulumi": sdk, "@pulumi/policy": policy, "pulumi-ontap-security": `file:${tarball}`, typescript } },
         null,
         2,
       ),

@@ -241,3 +241,12 @@ test("a connection the plugin's provider lacks is named by the provider's own co
   plugin.configure(undefined, { "ontap-security:config:host": "cluster1.example.com" });
   t.is(plugin.configSource.get("ontap:host"), "cluster1.example.com", "config variables reach the lifecycle");
 });
+
+test("the provider's config refuses a key it does not know, names the ones it takes, and keeps credentials secret", (t) => {
+  const plugin = new PluginProvider({ log: () => undefined });
+  const checked = plugin.checkConfig({ hots: "cluster1", username: "admin", password: "pw", version: "0.1.0" });
+  t.deepEqual(checked.failures.map((f) => f.property), [""], "no property: the engine would print its value");
+  t.regex(checked.failures[0]?.reason ?? "", /ontap-security:hots is not a setting of the ontap-security provider; it takes host, username, password/);
+  t.deepEqual(checked.inputs.password, secret("pw"));
+  t.is(checked.inputs.username, "admin");
+});

@@ -30,6 +30,9 @@ export function inPluginWords(text: string): string {
   return out;
 }
 
+/** Keys the engine itself puts in a provider's inputs. */
+const ENGINE_CONFIG_KEYS: readonly string[] = ["version", "pluginDownloadURL"];
+
 /** A property's change as the engine's detailed diff has it. */
 export type DiffKind = "add" | "update";
 
@@ -107,10 +110,19 @@ export class PluginProvider {
     this.#config = config;
   }
 
-  /** The provider's own inputs, with its credentials kept secret in state whatever the program did. */
+  /**
+   * The provider's own inputs, with its credentials kept secret in state whatever the program did. A
+   * key it does not know (a misspelt `ontap-security:hots`) is refused, naming the keys it takes; the
+   * engine's own keys (`version`, `pluginDownloadURL`, `__…`) pass.
+   */
   checkConfig(news: Props): PluginCheck {
     const { plain, secretKeys } = revealProps(news);
-    return { inputs: concealProps(plain, [...secretKeys, ...SECRET_CONNECTION_KEYS]), failures: [] };
+    const known: readonly string[] = CONNECTION_KEYS;
+    const failures = Object.keys(plain)
+      .filter((key) => !known.includes(key) && !ENGINE_CONFIG_KEYS.includes(key) && !key.startsWith("__"))
+      // Without its property: the engine would print the value, and a misspelt key may hold a password.
+      .map((key) => ({ property: "", reason: `${PACKAGE}:${key} is not a setting of the ${PACKAGE} provider; it takes ${known.join(", ")}` }));
+    return { inputs: concealProps(plain, [...secretKeys, ...SECRET_CONNECTION_KEYS]), failures };
   }
 
   /**

@@ -169,7 +169,12 @@ export async function serve(engineAddress: string | undefined): Promise<{ port: 
       answer(callback, () => new emptyPb.Empty());
     },
     checkConfig(call: Call<ProviderPbModule.CheckRequest>, callback: Callback<ProviderPbModule.CheckResponse>) {
-      answer(callback, () => new providerPb.CheckResponse().setInputs(toStruct(plugin.checkConfig(toProps(call.request.getNews())).inputs)));
+      answer(callback, () => {
+        const result = plugin.checkConfig(toProps(call.request.getNews()));
+        const response = new providerPb.CheckResponse().setInputs(toStruct(result.inputs));
+        response.setFailuresList(result.failures.map((f) => new providerPb.CheckFailure().setProperty(f.property).setReason(f.reason)));
+        return response;
+      });
     },
     diffConfig(call: Call<ProviderPbModule.DiffRequest>, callback: Callback<ProviderPbModule.DiffResponse>) {
       answer(callback, () => diffResponse(plugin.diffConfig(toProps(call.request.getOlds()), toProps(call.request.getNews()))));

@@ -6,6 +6,7 @@
  * @see https://docs.netapp.com/us-en/ontap-restapi/ontap/security_endpoint_overview.html
  */
 import * as t from "io-ts";
+import * as E from "fp-ts/Either";
 import { FIELD_NAMES, Nested, OntapCode, SecurityField, ValuesOf, WritableField, fieldRow, splitField } from "./securityFields";
 
 export { OntapCode };
@@ -54,8 +55,8 @@ export type SecurityWire = Nested<Record<never, never>, ValuesOf<SecurityField>>
 /** The body of `PATCH /api/security`: the writable fields, nested. */
 export type SecurityPatch = Nested<Record<never, never>, ValuesOf<WritableField>>;
 
-/** The codec of `/api/security`'s settings, built from the table of fields. */
-export const SecurityWire: t.Type<SecurityWire, SecurityWire, unknown> = (() => {
+/** The settings' shape as io-ts checks it, built from the table of fields at load time. */
+const securityShape: t.Mixed = (() => {
   const groups: Record<string, t.Props> = {};
   for (const field of FIELD_NAMES) {
     const [group, leaf] = splitField(field);
@@ -63,8 +64,29 @@ export const SecurityWire: t.Type<SecurityWire, SecurityWire, unknown> = (() => 
   }
   const props: t.Props = {};
   for (const [group, leaves] of Object.entries(groups)) props[group] = t.partial(leaves);
-  return t.partial(props, "SecurityWire") as unknown as t.Type<SecurityWire, SecurityWire, unknown>;
+  return t.partial(props, "SecurityWire");
 })();
+
+/**
+ * Whether a value has the settings' shape. The codec is built from the table at run time, so its type
+ * cannot be inferred; this guard ties the check to the type derived from the same table
+ * (`Nested<…, ValuesOf<SecurityField>>`), and `test/publicTypes.ts` holds the two together.
+ */
+function isSecurityWire(u: unknown): u is SecurityWire {
+  return securityShape.is(u);
+}
+
+/** The codec of `/api/security`'s settings: the table's shape, with its type. */
+export const SecurityWire = new t.Type<SecurityWire, SecurityWire, unknown>(
+  "SecurityWire",
+  isSecurityWire,
+  (u, c) => {
+    const checked = securityShape.validate(u, c);
+    if (E.isLeft(checked)) return checked;
+    return isSecurityWire(checked.right) ? t.success(checked.right) : t.failure(u, c);
+  },
+  t.identity,
+);
 
 /** A reference to an asynchronous job, as a mutation's response carries it. */
 export const JobLink = t.type(

@@ -228,6 +228,9 @@ test("the plugin's check and diff answer exactly as the dynamic provider's, secr
   t.deepEqual(diff.detailedDiff, { [boolRow.setting]: "update" });
   t.deepEqual(pluginLines, dynamicLines, "the same found → desired report");
   t.deepEqual(plugin.diff("urn:test", olds, olds), { changes: false, detailedDiff: {} });
+  // A setting not reported before is added; a timeout left out of the program is deleted from state.
+  t.deepEqual(plugin.diff("urn:test", { cluster: olds.cluster }, news).detailedDiff, { [boolRow.setting]: "add" });
+  t.deepEqual(plugin.diff("urn:test", { ...olds, jobTimeoutSeconds: 60 }, {}).detailedDiff, { jobTimeoutSeconds: "delete" });
 });
 
 test("a connection the plugin's provider lacks is named by the provider's own config keys", async (t) => {

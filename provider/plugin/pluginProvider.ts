@@ -34,7 +34,10 @@ export function inPluginWords(text: string): string {
 const ENGINE_CONFIG_KEYS: readonly string[] = ["version", "pluginDownloadURL"];
 
 /** A property's change as the engine's detailed diff has it. */
-export type DiffKind = "add" | "update";
+export type DiffKind = "add" | "update" | "delete";
+
+/** How one property changes, from its value before and after. */
+const kindOf = (before: unknown, after: unknown): DiffKind => (before === undefined ? "add" : after === undefined ? "delete" : "update");
 
 export interface PluginDiff {
   readonly changes: boolean;
@@ -135,7 +138,7 @@ export class PluginProvider {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
       (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
     );
-    return { changes: keys.length > 0, detailedDiff: Object.fromEntries(keys.map((key) => [key, before[key] === undefined ? "add" : "update"])) };
+    return { changes: keys.length > 0, detailedDiff: Object.fromEntries(keys.map((key) => [key, kindOf(before[key], after[key])])) };
   }
 
   /** The provider `ClusterSecurity` uses, over this plugin's config, logging against the resource. */
@@ -153,9 +156,10 @@ export class PluginProvider {
   /** The lifecycle's diff, each changed setting a property diff under the resource; its report logged against it. */
   diff(urn: string, olds: Props, news: Props): PluginDiff {
     const before = reveal(olds) as Partial<ClusterSecurityOutputs>;
-    const outcome = reportedDiff(before, reveal(news) as ClusterSecurityInputs, this.#envFor(urn));
+    const after = reveal(news) as ClusterSecurityInputs;
+    const outcome = reportedDiff(before, after, this.#envFor(urn));
     const detailedDiff: Record<string, DiffKind> = {};
-    for (const field of outcome.fields) detailedDiff[field] = valueAt(before, field) === undefined ? "add" : "update";
+    for (const field of outcome.fields) detailedDiff[field] = kindOf(valueAt(before, field), valueAt(after, field));
     return { changes: outcome.changes, detailedDiff };
   }
 

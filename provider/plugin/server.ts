@@ -88,7 +88,7 @@ function diffResponse(diff: PluginDiff): ProviderPbModule.DiffResponse {
     const map = response.getDetaileddiffMap();
     for (const [key, kind] of Object.entries(diff.detailedDiff)) {
       const property = new providerPb.PropertyDiff();
-      property.setKind(kind === "add" ? providerPb.PropertyDiff.Kind.ADD : providerPb.PropertyDiff.Kind.UPDATE);
+      property.setKind({ add: providerPb.PropertyDiff.Kind.ADD, update: providerPb.PropertyDiff.Kind.UPDATE, delete: providerPb.PropertyDiff.Kind.DELETE }[kind]);
       property.setInputdiff(false);
       map.set(key, property);
     }

@@ -1,11 +1,12 @@
+import { OntapSecurityError } from "../provider/ontap/errors";
+
 /**
  * A command line the package's command cannot act on: an unknown subcommand or option, or a value
  * outside what the option allows. Nothing has been started when it is thrown; the command prints the
- * message and its usage and exits 2.
+ * message and its usage and exits 2. One of the package's errors, like `FleetInventoryError`: catching
+ * `OntapSecurityError` catches it too.
  */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-
+export class UsageError extends OntapSecurityError {
   /**
    * @param option The option or subcommand at fault, as typed (`--clusters`), or "" for the line as a whole.
    * @param value The value given, when there was one.

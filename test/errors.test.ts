@@ -9,6 +9,8 @@ import * as api from "../provider";
 import * as lifecycleErrors from "../provider/lifecycle/errors";
 import * as ontapErrors from "../provider/ontap/errors";
 import { adviceFor, withAdvice } from "../provider/lifecycle/advice";
+import { UsageError } from "../cli/usageError";
+import { FleetInventoryError } from "../cli/fleetInventory";
 import {
   OntapApiError,
   OntapCertificateError,
@@ -143,4 +145,14 @@ test("a partial update carries the advice that matches its cause", (t) => {
   t.notRegex(partial.message, /refresh/, "the next up waits for the job itself");
   const failed = new PartialUpdateError(new OntapJobFailedError({ uuid: "j1" }), "uuid-1", {}, undefined);
   t.regex(failed.message, /State now records the cluster's actual settings\. Run 'pulumi up' again to finish\.$/);
+});
+
+test("the command's errors belong to the one family: a bad command line and an unusable inventory", (t) => {
+  const usage = new UsageError("--clusters", "0", "--clusters must be an integer from 1 to 1000, got \"0\"");
+  const inventory = new FleetInventoryError("fleet.yaml", ["stacks[0].name: got undefined, expected string"]);
+  for (const [error, name] of [[usage, "UsageError"], [inventory, "FleetInventoryError"]] as const) {
+    t.true(error instanceof api.OntapSecurityError, name);
+    t.is(error.name, name);
+  }
+  t.is(usage.option, "--clusters");
 });

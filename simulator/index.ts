@@ -57,8 +57,9 @@ export interface SimulatorOptions {
    */
   port?: number;
   /**
-   * The clusters' time: job steps, `return_timeout` holds, latency. Default: the wall clock. A
-   * {@link ManualClock} lets a test move jobs along without waiting.
+   * The clusters' time: job steps, `return_timeout` holds, latency, and the transport faults that spoil
+   * a body over time (`truncate`, `drip`). Default: the wall clock. A {@link ManualClock} lets a test
+   * move jobs along without waiting; on it, nothing timed happens until the test moves it.
    */
   clock?: SimulatorClock;
 }

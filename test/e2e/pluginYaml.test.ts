@@ -198,6 +198,37 @@ if (!cli.ok || !yaml.ok) {
     t.true(sim.clusters[0].security.fips?.enabled);
   });
 
+  test.serial("a pipeline cancelled during up (SIGINT) lets the plugin finish the running update: state and cluster agree", async (t) => {
+    const sim = await simulator(t, [{ name: "kiev-g", security: asFound(), scenario: { jobDurationMs: 3_000 } }]);
+    const cluster = sim.clusters[0];
+    const f = await fixture(t, projectFile(clusterResource("kiev", SETTINGS)));
+    await initDefaultProvider(f.project, sim);
+    let signalled = false;
+    const up = await f.project.run(["up", "--yes", "--skip-preview"], {
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (cluster.patches().length === 0) return;
+          clearInterval(timer);
+          signalled = child.kill("SIGINT");
+        }, 50);
+        child.on("close", () => clearInterval(timer));
+      },
+    });
+    t.true(signalled, "the CLI was interrupted while the job ran");
+    t.regex(up.output, /cancel/i);
+    const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+    const resource = exported.deployment.resources.find((r) => r.type === TYPE);
+    t.truthy(resource, "the update in flight was finished and recorded");
+    t.deepEqual(resource?.outputs?.fips, { enabled: cluster.security.fips?.enabled });
+    t.deepEqual(resource?.outputs?.managementProtocols, {
+      rshEnabled: cluster.security.management_protocols?.rsh_enabled,
+      telnetEnabled: cluster.security.management_protocols?.telnet_enabled,
+    });
+    t.is((await f.project.run(["up", "--yes", "--skip-preview"])).code, 0);
+    t.is((await f.project.run(["preview", "--expect-no-changes"])).code, 0);
+    t.true(cluster.security.fips?.enabled);
+  });
+
   test.serial("two explicit providers with their own credentials manage two clusters in one program", async (t) => {
     const siteA = await simulator(t, [{ name: "site-a", security: asFound() }]);
     const siteB = await simulator(t, [{ name: "site-b", security: asFound() }]);

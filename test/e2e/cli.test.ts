@@ -134,19 +134,28 @@ if (!cli.ok) {
   });
 
   test.serial("a pipeline cancelled during up (SIGINT) lets the running update finish: state and cluster agree", async (t) => {
-    const f = await fixture(t, { ...legacy, scenario: { jobDurationMs: 3_000 } });
+    // The cluster's clock stands still until the CLI has been interrupted, so the interrupt surely comes
+    // while the job runs; then it is driven while the update finishes its work.
+    const clock = new ManualClock();
+    const f = await fixture(t, { ...legacy, scenario: { jobDurationMs: 3_000 } }, {}, clock);
     const cluster = f.sim.clusters[0];
     let signalled = false;
-    const up = await f.project.run(["up", "--yes", "--skip-preview"], {
+    let interrupted = (): void => undefined;
+    const sent = new Promise<void>((resolve) => (interrupted = resolve));
+    const running = f.project.run(["up", "--yes", "--skip-preview"], {
       onStart: (child) => {
         const timer = setInterval(() => {
           if (cluster.patches().length === 0) return;
           clearInterval(timer);
           signalled = child.kill("SIGINT");
+          interrupted();
         }, 50);
         child.on("close", () => clearInterval(timer));
       },
     });
+    await Promise.race([sent, running]);
+    t.is(cluster.startedJobs[0]?.state, "queued", "the job had not moved when the CLI was interrupted");
+    const up = await clock.runWhile(running);
     t.true(signalled, "the CLI was interrupted while the job ran");
     t.regex(up.output, /cancel/i);
     const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as {
@@ -160,7 +169,7 @@ if (!cli.ok) {
       telnetEnabled: cluster.security.management_protocols?.telnet_enabled,
     });
     t.is(resource?.outputs.softwareDataEncryption.conversionEnabled, cluster.security.software_data_encryption?.conversion_enabled);
-    t.is((await f.project.run(["up", "--yes", "--skip-preview"])).code, 0);
+    t.is((await clock.runWhile(f.project.run(["up", "--yes", "--skip-preview"]))).code, 0);
     t.is((await f.project.run(["preview", "--expect-no-changes"])).code, 0);
     assertNoPassword(t, f, f.project.transcript(), "the CLI's output");
   });

@@ -7,10 +7,21 @@
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import { OUTPUT_GROUPS, SETTING_GROUPS } from "../provider/lifecycle/model";
 import { containsUnknown } from "../provider/lifecycle/unknown";
+import { CLUSTER_SECURITY_TYPES } from "../policy/crossguard";
+import { PROVIDER_TOKEN } from "../provider/plugin/token";
 import type { FleetCluster } from "./fleetInventory";
 
-/** The resource type of `ClusterSecurity`. */
-export const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+/**
+ * Whether a resource type is a cluster's security: the dynamic `ClusterSecurity` (TypeScript programs)
+ * or the provider plugin's resource (YAML, Python, Go programs), judged alike everywhere in a run.
+ */
+export const isClusterType = (type: string | undefined): boolean => type !== undefined && CLUSTER_SECURITY_TYPES.has(type);
+
+/** The type in a URN (`urn:pulumi:stack::project::[parent$]type::name`). */
+export const typeOfUrn = (urn: string): string | undefined => urn.split("::")[2]?.split("$").pop();
+
+/** Whether a URN is a cluster's security resource. */
+export const isClusterUrn = (urn: string): boolean => isClusterType(typeOfUrn(urn));
 
 /** One cluster as a fleet run saw it. */
 export interface ClusterRecord {
@@ -71,9 +82,29 @@ export class ClusterCollector {
     return entry;
   }
 
+  /** The host each provider plugin instance connects to, by the provider's URN (a plugin resource has no host of its own). */
+  readonly #providerHosts = new Map<string, string>();
+  /** The provider each plugin resource goes through (its URN). */
+  readonly #providerOf = new Map<string, string>();
+
+  /** Notes a provider's host, and which provider a cluster resource uses. */
+  #providers(metadata: { urn: string; type: string; provider?: string; new?: { inputs?: Record<string, unknown>; provider?: string }; old?: { inputs?: Record<string, unknown>; provider?: string } }): void {
+    if (metadata.type === PROVIDER_TOKEN) {
+      const host = metadata.new?.inputs?.host ?? metadata.old?.inputs?.host;
+      if (typeof host === "string" && !containsUnknown(host)) this.#providerHosts.set(metadata.urn, host);
+      return;
+    }
+    // A provider reference is `<provider urn>::<provider id>`.
+    const reference = metadata.new?.provider ?? metadata.old?.provider ?? metadata.provider;
+    if (isClusterType(metadata.type) && typeof reference === "string" && reference.includes("::")) {
+      this.#providerOf.set(metadata.urn, reference.slice(0, reference.lastIndexOf("::")));
+    }
+  }
+
   onEvent = (event: EngineEvent): void => {
+    for (const step of [event.resourcePreEvent, event.resOutputsEvent]) if (step !== undefined) this.#providers(step.metadata);
     const pre = event.resourcePreEvent;
-    if (pre !== undefined && pre.metadata.type === CLUSTER_TYPE) {
+    if (pre !== undefined && isClusterType(pre.metadata.type)) {
       const entry = this.#entry(pre.metadata.urn);
       const inputs = pre.metadata.new?.inputs ?? pre.metadata.old?.inputs;
       if (inputs !== undefined && pre.metadata.op !== "refresh") entry.inputs = inputs;
@@ -84,7 +115,7 @@ export class ClusterCollector {
       }
     }
     const out = event.resOutputsEvent;
-    if (out !== undefined && out.metadata.type === CLUSTER_TYPE) {
+    if (out !== undefined && isClusterType(out.metadata.type)) {
       const entry = this.#entry(out.metadata.urn);
       const outputs = out.metadata.new?.outputs;
       // A preview's planned outputs are not what the cluster has; a refresh's are, in preview too.
@@ -96,7 +127,7 @@ export class ClusterCollector {
       if (entry.inputs === undefined && out.metadata.new?.inputs !== undefined) entry.inputs = out.metadata.new.inputs;
     }
     const diagnostic = event.diagnosticEvent;
-    if (diagnostic?.urn !== undefined && diagnostic.severity === "error" && !diagnostic.ephemeral && diagnostic.urn.includes(`::${CLUSTER_TYPE}::`)) {
+    if (diagnostic?.urn !== undefined && diagnostic.severity === "error" && !diagnostic.ephemeral && isClusterUrn(diagnostic.urn)) {
       const text = diagnostic.message.replace(/\s+$/, "");
       if (text !== "") this.#entry(diagnostic.urn).errors.push(text);
     }
@@ -108,12 +139,14 @@ export class ClusterCollector {
    */
   records(ops: ReadonlyMap<string, OpType>, failedUrns: ReadonlySet<string>, changed: (op: OpType) => boolean, inventory?: readonly FleetCluster[]): ClusterRecord[] {
     const records: ClusterRecord[] = [];
-    const urns = new Set([...this.#seen.keys(), ...[...ops.keys()].filter((urn) => urn.includes(`::${CLUSTER_TYPE}::`))]);
+    const urns = new Set([...this.#seen.keys(), ...[...ops.keys()].filter(isClusterUrn)]);
     for (const urn of urns) {
       const entry = this.#seen.get(urn) ?? { rank: 0, errors: [] };
       const op = ops.get(urn);
       const identity = entry.outputs?.cluster as { name?: unknown; version?: unknown } | undefined;
-      const host = typeof entry.inputs?.host === "string" && !containsUnknown(entry.inputs.host) ? entry.inputs.host : undefined;
+      const provider = this.#providerOf.get(urn);
+      const host =
+        typeof entry.inputs?.host === "string" && !containsUnknown(entry.inputs.host) ? entry.inputs.host : provider === undefined ? undefined : this.#providerHosts.get(provider);
       const desired = pick(entry.inputs, SETTING_GROUPS);
       const found = pick(entry.outputs, OUTPUT_GROUPS);
       records.push({
@@ -129,9 +162,12 @@ export class ClusterCollector {
         ...(entry.errors.length === 0 ? {} : { errors: entry.errors }),
       });
     }
+    // A program's resource names need not be the inventory's (a YAML program's are written in it): a
+    // cluster of the inventory was reached when a resource has its name or its host.
     const named = new Set(records.map((r) => r.name));
+    const hosts = new Set(records.map((r) => r.host).filter((host): host is string => host !== undefined));
     for (const cluster of inventory ?? []) {
-      if (!named.has(cluster.name)) records.push({ name: cluster.name, host: cluster.host, changed: false, failed: false });
+      if (!named.has(cluster.name) && !hosts.has(cluster.host)) records.push({ name: cluster.name, host: cluster.host, changed: false, failed: false });
     }
     return records;
   }
@@ -142,7 +178,7 @@ export function withLastChanges(records: readonly ClusterRecord[], deployment: u
   const resources = ((deployment as { deployment?: { resources?: unknown[] } } | undefined)?.deployment?.resources ?? []) as { urn?: string; type?: string; modified?: string; created?: string }[];
   const when = new Map<string, string>();
   for (const resource of resources) {
-    if (resource.type !== CLUSTER_TYPE || typeof resource.urn !== "string") continue;
+    if (!isClusterType(resource.type) || typeof resource.urn !== "string") continue;
     const time = resource.modified ?? resource.created;
     if (typeof time === "string") when.set(nameOf(resource.urn), time);
   }

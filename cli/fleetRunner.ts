@@ -7,7 +7,7 @@ import { hostname } from "os";
 import { performance } from "perf_hooks";
 import type * as Automation from "@pulumi/pulumi/automation";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
-import { CLUSTER_TYPE, ClusterCollector, ClusterRecord, withLastChanges } from "./fleetClusters";
+import { ClusterCollector, ClusterRecord, isClusterType, isClusterUrn, withLastChanges } from "./fleetClusters";
 import type { FleetStack, Inventory } from "./fleetInventory";
 import { ClusterClaims } from "./fleetIdentity";
 import { detachedPulumi } from "./fleetProcess";
@@ -202,7 +202,7 @@ class Tally {
     // Every id a cluster resource reports is its cluster's uuid: claimed for this resource, in any step
     // but a delete (a renamed entry's old resource goes as its new one arrives).
     for (const step of [event.resourcePreEvent, event.resOutputsEvent]) {
-      if (step === undefined || step.metadata.type !== CLUSTER_TYPE || step.metadata.op === "delete") continue;
+      if (step === undefined || !isClusterType(step.metadata.type) || step.metadata.op === "delete") continue;
       for (const id of [step.metadata.old?.id, step.metadata.new?.id]) {
         if (typeof id !== "string" || id === "" || this.conflict !== undefined) continue;
         const owner = this.claims.claim(id, this.stack, step.metadata.urn);
@@ -217,12 +217,12 @@ class Tally {
       const { op, urn, type } = step.metadata;
       const before = this.ops.get(urn);
       this.ops.set(urn, op);
-      if (type === CLUSTER_TYPE && !UNCHANGED.has(op) && (before === undefined || UNCHANGED.has(before))) this.progress?.clusterChanged?.(this.stack);
+      if (isClusterType(type) && !UNCHANGED.has(op) && (before === undefined || UNCHANGED.has(before))) this.progress?.clusterChanged?.(this.stack);
     }
     const failure = event.resOpFailedEvent;
     if (failure !== undefined && !this.failedUrns.has(failure.metadata.urn)) {
       this.failedUrns.add(failure.metadata.urn);
-      if (failure.metadata.type === CLUSTER_TYPE) this.progress?.clusterFailed?.(this.stack);
+      if (isClusterType(failure.metadata.type)) this.progress?.clusterFailed?.(this.stack);
     }
     const diagnostic = event.diagnosticEvent;
     if (diagnostic !== undefined && diagnostic.severity === "error" && !diagnostic.ephemeral) {
@@ -238,13 +238,19 @@ class Tally {
     let changed = 0;
     for (const [urn, op] of this.ops) {
       operations[op] = (operations[op] ?? 0) + 1;
-      if (!urn.includes(`::${CLUSTER_TYPE}::`)) continue;
+      if (!isClusterUrn(urn)) continue;
       clusters++;
       if (!UNCHANGED.has(op)) changed++;
     }
-    const failed = [...this.failedUrns].filter((urn) => urn.includes(`::${CLUSTER_TYPE}::`)).length;
+    const failed = [...this.failedUrns].filter(isClusterUrn).length;
     return { clusters, changed, failed, operations };
   }
+}
+
+/** The clusters of a stack's inventory that no resource of a finished run went through. Pure: tested by tables. */
+export function unmanagedClusters(stack: FleetStack, records: readonly ClusterRecord[]): { name: string; host: string }[] {
+  if (stack.clusters === undefined) return [];
+  return records.filter((r) => r.op === undefined && r.host !== undefined && stack.clusters?.some((c) => c.name === r.name && c.host === r.host)).map((r) => ({ name: r.name, host: r.host as string }));
 }
 
 /** The lines of a CLI failure worth showing: its `error:` lines, else its last lines. */
@@ -304,6 +310,16 @@ async function runStack(
       else if (options.driftCheck) await selected.preview({ ...common, refresh: true });
       else await selected.refresh({ ...common, ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}) });
       if (tally.conflict !== undefined) return result("failed");
+      // A program may declare fewer resources than the inventory lists (a YAML program declares a fixed
+      // number): a cluster no resource manages is not as declared, however green the run.
+      const unmanaged = unmanagedClusters(stack, tally.collector.records(tally.ops, tally.failedUrns, (op) => !UNCHANGED.has(op), stack.clusters));
+      if (unmanaged.length > 0) {
+        return await withState(
+          result("failed", {
+            error: `${unmanaged.map((c) => `${c.name} (${c.host})`).join(", ")}: listed in the inventory, managed by no resource of the program (a YAML program declares one resource per place in the stack's clusters list: list as many as it declares)`,
+          }),
+        );
+      }
       const drift = options.driftCheck && options.command !== "up" && tally.counts().changed > 0;
       return await withState(result(drift ? "drift" : "succeeded"));
     } catch (error) {

@@ -15,6 +15,10 @@ import { ClusterClaims, sameClusterProblems } from "../cli/fleetIdentity";
 import { Redactor, redactUrls, urlSecrets } from "../cli/fleetRedact";
 import { FleetWorkspace, StackResult, StackStatus, errorLines, runFleet } from "../cli/fleetRunner";
 import { UsageError } from "../cli/usageError";
+import { ClusterCollector, isClusterUrn } from "../cli/fleetClusters";
+import { CLUSTER_SECURITY_TYPE } from "../policy/crossguard";
+import { PROVIDER_TOKEN, RESOURCE_TOKEN } from "../provider/plugin/token";
+import type { OpType } from "@pulumi/pulumi/automation";
 
 const FILE = "/srv/fleet/fleet.yaml";
 /** The project folder holds a Pulumi.yaml naming ontap-fleet; the backend is a DIY one. */
@@ -273,7 +277,10 @@ test("two inventory entries that reach one cluster uuid are refused, naming both
   t.is(claims.claim("", "b", "urn:b::x"), undefined, "no id yet");
 });
 
-/** A workspace whose steps are recorded; `during` runs inside one step (a signal arriving then). */
+/**
+ * A workspace whose steps are recorded; `during` runs inside one step (a signal arriving then). Its
+ * commands report one dynamic resource per cluster of the stack, as examples/fleet declares them.
+ */
 function fakeWorkspace(during: Partial<Record<"select" | "setConfig" | "up", () => void>>): { workspace: FleetWorkspace; steps: string[] } {
   const steps: string[] = [];
   const step = async (name: "select" | "setConfig" | "up", stack: string) => {
@@ -284,12 +291,14 @@ function fakeWorkspace(during: Partial<Record<"select" | "setConfig" | "up", () 
   const workspace: FleetWorkspace = {
     async select(stack) {
       await step("select", stack.name);
-      return {
-        setConfig: () => step("setConfig", stack.name),
-        up: () => step("up", stack.name),
-        preview: () => step("up", stack.name),
-        refresh: () => step("up", stack.name),
+      const command = async (options: { onEvent?: (event: never) => void }) => {
+        await step("up", stack.name);
+        for (const cluster of stack.clusters ?? []) {
+          const urn = `urn:pulumi:${stack.name}::ontap-fleet::${CLUSTER_SECURITY_TYPE}::${cluster.name}`;
+          options.onEvent?.({ resOutputsEvent: { metadata: { op: "same", urn, type: CLUSTER_SECURITY_TYPE, new: { inputs: { host: cluster.host } } } } } as never);
+        }
       };
+      return { setConfig: () => step("setConfig", stack.name), up: command, preview: command, refresh: command };
     },
   };
   return { workspace, steps };
@@ -312,16 +321,18 @@ for (const [title, at, steps, statuses] of [
   });
 }
 
-test("while stacks run, a second resource reporting a cluster uuid another resource has stops its stack, naming both", async (t) => {
-  const TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+test("while stacks run, a second resource reporting a cluster uuid another resource has stops its stack, naming both, whichever resource type each is", async (t) => {
+  // Stack a is a TypeScript program (the dynamic resource), b and c YAML ones (the provider plugin's).
+  const types: Record<string, string> = { a: CLUSTER_SECURITY_TYPE, b: RESOURCE_TOKEN, c: RESOURCE_TOKEN };
   const aborted: Record<string, boolean> = {};
   // Each stack's up reports one cluster resource created with the uuid its inventory maps it to.
   const uuids: Record<string, string> = { a: "u-1", b: "u-1", c: "u-2" };
   const workspace: FleetWorkspace = {
     async select(stack) {
       const emit = async (options: { onEvent?: (event: never) => void; signal?: AbortSignal }) => {
-        const urn = `urn:pulumi:${stack.name}::ontap-fleet::${TYPE}::${stack.name}-cluster`;
-        options.onEvent?.({ resOutputsEvent: { metadata: { op: "create", urn, type: TYPE, new: { id: uuids[stack.name] } } } } as never);
+        const type = types[stack.name] as string;
+        const urn = `urn:pulumi:${stack.name}::ontap-fleet::${type}::${stack.name}-cluster`;
+        options.onEvent?.({ resOutputsEvent: { metadata: { op: "create", urn, type, new: { id: uuids[stack.name] } } } } as never);
         await new Promise((resolve) => setImmediate(resolve));
         aborted[stack.name] = options.signal?.aborted === true;
       };
@@ -333,7 +344,62 @@ test("while stacks run, a second resource reporting a cluster uuid another resou
   t.deepEqual(results.map((r) => r.status), ["succeeded", "failed", "succeeded"]);
   t.is(results[1]?.error, `b-cluster manages cluster u-1, which a-cluster of stack a already manages: one manager per cluster; this stack was interrupted`);
   t.deepEqual(aborted, { a: false, b: true, c: false }, "only the second manager's run is interrupted");
+  t.deepEqual(results.map((r) => [r.clusters, r.changed]), [[1, 1], [1, 1], [1, 1]], "each counted as a cluster");
   t.is(exitCode(results), EXIT.failed);
+});
+
+test("a cluster of the inventory that no resource of the program manages fails its stack, naming it, even when the command succeeded", async (t) => {
+  // A YAML program declaring one plugin resource (host from clusters[0]); the stacks list one, two, none.
+  const workspace: FleetWorkspace = {
+    async select(stack) {
+      const command = async (options: { onEvent?: (event: never) => void }) => {
+        const first = stack.clusters?.[0];
+        if (first === undefined) return;
+        const providerUrn = `urn:pulumi:${stack.name}::ontap-fleet-yaml::${PROVIDER_TOKEN}::site1`;
+        options.onEvent?.({ resOutputsEvent: { metadata: { op: "same", urn: providerUrn, type: PROVIDER_TOKEN, new: { inputs: { host: first.host } } } } } as never);
+        const urn = `urn:pulumi:${stack.name}::ontap-fleet-yaml::${RESOURCE_TOKEN}::cluster1`;
+        options.onEvent?.({ resOutputsEvent: { metadata: { op: "same", urn, type: RESOURCE_TOKEN, new: { id: `uuid-${stack.name}`, provider: `${providerUrn}::p1` } } } } as never);
+      };
+      return { setConfig: async () => undefined, up: command, preview: command, refresh: command };
+    },
+  };
+  const inventory = decodeInventory({ stacks: [{ name: "one", clusters: ["c1"] }, { name: "two", clusters: ["c2", "c3"] }, { name: "own" }] }, FILE, CONTEXT);
+  const results = await runFleet(inventory, { command: "up", concurrency: 1, driftCheck: false, backoff: { retries: 0, initialMs: 1, maxMs: 1 }, workspace });
+  t.deepEqual(results.map((r) => r.status), ["succeeded", "failed", "succeeded"]);
+  t.regex(results[1]?.error ?? "", /^c3 \(c3\): listed in the inventory, managed by no resource of the program/);
+  t.deepEqual(results[1]?.details?.map((d) => [d.name, d.host, d.op]), [["cluster1", "c2", "same"], ["c3", "c3", undefined]]);
+  t.is(exitCode(results), EXIT.failed);
+});
+
+test("a run's records: a plugin resource's host is its provider's, and an inventory cluster is reached by its name or its host", (t) => {
+  const collector = new ClusterCollector();
+  const stack = "urn:pulumi:s::ontap-fleet-yaml::";
+  const providerUrn = `${stack}pulumi:providers:ontap-security::site1`;
+  const clusterUrn = `${stack}${RESOURCE_TOKEN}::cluster1`;
+  const dynamicUrn = `${stack}component$${CLUSTER_SECURITY_TYPE}::lyon`;
+  collector.onEvent({ resourcePreEvent: { metadata: { op: "create", urn: providerUrn, type: PROVIDER_TOKEN, provider: "", new: { inputs: { host: "10.0.0.1", password: "[secret]" } } } } } as never);
+  collector.onEvent({ resourcePreEvent: { metadata: { op: "create", urn: clusterUrn, type: RESOURCE_TOKEN, provider: `${providerUrn}::p-id`, new: { inputs: { fips: { enabled: true } }, provider: `${providerUrn}::p-id` } } } } as never);
+  collector.onEvent({ resourcePreEvent: { metadata: { op: "same", urn: dynamicUrn, type: CLUSTER_SECURITY_TYPE, provider: "", new: { inputs: { host: "lyon.example.com" } } } } } as never);
+  const ops = new Map<string, OpType>([
+    [providerUrn, "create"],
+    [clusterUrn, "create"],
+    [dynamicUrn, "same"],
+  ]);
+  const records = collector.records(ops, new Set(), (op) => op !== "same", [
+    { name: "10.0.0.1", host: "10.0.0.1" },
+    { name: "lyon", host: "lyon.example.com" },
+    { name: "never", host: "never.example.com" },
+  ]);
+  t.deepEqual(
+    records.map((r) => [r.name, r.host, r.op, r.changed]),
+    [
+      ["cluster1", "10.0.0.1", "create", true],
+      ["lyon", "lyon.example.com", "same", false],
+      ["never", "never.example.com", undefined, false],
+    ],
+  );
+  t.false(JSON.stringify(records).includes("[secret]"), "nothing of the provider but its host");
+  t.deepEqual([clusterUrn, dynamicUrn, providerUrn].map(isClusterUrn), [true, true, false]);
 });
 
 test("a CLI failure is shown by its error lines, as the Automation API words it", (t) => {

@@ -37,6 +37,8 @@ export interface FleetProjectOptions {
   readonly backend?: string;
   /** Environment for the CLI (PULUMI_SKIP_CHECKPOINTS, …). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The project's Pulumi.yaml; default: a Node.js project whose `main:` is examples/fleet. */
+  readonly projectFile?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export class FleetProject {
     this.backend = options.backend ?? `file://${path.join(this.dir, "state")}`;
     writeFileSync(
       path.join(this.dir, "Pulumi.yaml"),
+      options.projectFile ??
       ["name: ontap-fleet", "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${path.relative(this.dir, PROGRAM_DIR)}/`, ""].join("\n"),
     );
     this.#env = {

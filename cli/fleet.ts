@@ -25,9 +25,10 @@ Runs the Pulumi command on every stack of the inventory, --concurrency stacks at
 its clusters written to its stack config. A stack locked by another run is retried with backoff,
 never unlocked; a lock left by a killed run is reported with its recovery (pulumi cancel).
 
-  --inventory FILE     YAML: project (folder of Pulumi.yaml, default: the file's folder), backend
-                       (state URL, default: PULUMI_BACKEND_URL), stacks: [{name, clusters: [host |
-                       {name, host}]}]
+  --inventory FILE     YAML: project (folder of Pulumi.yaml: a Node.js program like examples/fleet or
+                       a YAML one of the provider plugin like examples/fleet-yaml; default: the
+                       file's folder), backend (state URL, default: PULUMI_BACKEND_URL),
+                       stacks: [{name, clusters: [host | {name, host}]}]
   --concurrency N      stacks at once (default 2)
   --parallel N         Pulumi's --parallel within each stack (default: the CLI's)
   --drift-check        preview or refresh: exit 3 when anything would change; refresh then runs

@@ -27,7 +27,10 @@ export type { JobState, SimJob } from "./simJob";
 export type { OntapError, OntapErrorArgument } from "./ontapError";
 export { KNOWN_VERSIONS } from "./ontapVersion";
 export { ManualClock } from "./manualClock";
+export { acceleratedClock, systemClock } from "./clock";
 export type { SimulatorClock } from "./clock";
+export { ENCRYPTION_CODES } from "./encryptionCodes";
+export type { EncryptionCode } from "./encryptionCodes";
 export { asFound } from "./presets";
 export { ontapEnvironment, shellExports } from "./environment";
 export type { SimulatorAddress } from "./environment";
@@ -35,7 +38,7 @@ export type { AsFoundSecurity } from "./presets";
 
 /** How to start one simulated cluster. */
 export interface ClusterOptions {
-  /** ONTAP release: "9.6.0", "9.7.0", "9.8.0", "9.10.1", "9.11.1" or "9.16.1" (any 9.x.y ≥ 9.6 is gated by number). Default "9.16.1". */
+  /** ONTAP release: one of `KNOWN_VERSIONS` ("9.6.0" to "9.19.1"; any 9.x.y ≥ 9.6 is gated by number). Default "9.16.1". */
   version?: string;
   /** Cluster name. Default `sim-cluster-<n>` (1-based). */
   name?: string;
@@ -60,6 +63,7 @@ export interface SimulatorOptions {
    * The clusters' time: job steps, `return_timeout` holds, latency, and the transport faults that spoil
    * a body over time (`truncate`, `drip`). Default: the wall clock. A {@link ManualClock} lets a test
    * move jobs along without waiting; on it, nothing timed happens until the test moves it.
+   * {@link acceleratedClock} runs them faster, for a client that itself waits on the wall clock.
    */
   clock?: SimulatorClock;
 }

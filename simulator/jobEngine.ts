@@ -9,7 +9,7 @@ import type { OntapVersion } from "./ontapVersion";
 import type { Scenario } from "./scenario";
 import type { SecurityPatch } from "./securityPatch";
 import type { SecurityState } from "./securityState";
-import { PlannedFailure, abandonEncryption, applyPatch, startEncryption, unmetPrecondition } from "./settingsChange";
+import { PlannedFailure, abandonEncryption, applyPatch, finishConversion, startEncryption, unmetPrecondition } from "./settingsChange";
 import { MutableJob, SimJob, isTerminal } from "./simJob";
 import type { Timers } from "./timers";
 
@@ -115,7 +115,7 @@ export class JobEngine {
       next.count -= 1;
       return { stage: "all", code: next.code, message: next.message, values: [] };
     }
-    return unmetPrecondition(patch, this.host.security, this.host.scenario, this.host.name);
+    return unmetPrecondition(patch, this.host.security, this.host.scenario, this.host.name, this.host.ontapVersion);
   }
 
   private setRunning(job: MutableJob, planned: PlannedFailure | undefined): void {
@@ -126,7 +126,13 @@ export class JobEngine {
   }
 
   private complete(job: MutableJob, planned: PlannedFailure | undefined, effect: Effect): void {
-    if (planned?.stage !== "all" && effect === "applies") applyPatch(this.host.security, this.host.ontapVersion, job.patch, planned?.stage);
+    const goesOn = this.host.scenario.conversionAfterJobMs > 0;
+    if (planned?.stage !== "all" && effect === "applies") {
+      applyPatch(this.host.security, this.host.ontapVersion, job.patch, planned?.stage, goesOn, this.host.scenario.conversionEnabledWhileEncrypting);
+      if (goesOn && planned === undefined && job.patch.software_data_encryption?.conversion_enabled === true) {
+        this.timers.after(this.host.scenario.conversionAfterJobMs, () => finishConversion(this.host.security));
+      }
+    }
     job.endTime = new Date(this.timers.clock.now());
     if (planned) {
       job.state = "failure";

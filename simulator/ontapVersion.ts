@@ -8,7 +8,7 @@ export interface OntapVersion {
 }
 
 /** The releases the simulator is known to model faithfully (any `9.x.y` from 9.6 is accepted and gated by number). */
-export const KNOWN_VERSIONS = ["9.6.0", "9.7.0", "9.8.0", "9.10.1", "9.11.1", "9.16.1"] as const;
+export const KNOWN_VERSIONS = ["9.6.0", "9.7.0", "9.8.0", "9.10.1", "9.11.1", "9.16.1", "9.17.1", "9.19.1"] as const;
 
 /** The release a simulated cluster runs when none is given. */
 export const DEFAULT_VERSION = "9.16.1";

@@ -25,7 +25,8 @@ import type { Scenario } from "./scenario";
 import { checkPatchAgainstState, parseSecurityPatch } from "./securityPatch";
 import { SecurityState, renderSecurity, selectFields } from "./securityState";
 import { unmetPrecondition } from "./settingsChange";
-import { isTerminal, jobLink, renderJob, renderJobCollection } from "./simJob";
+import { GET_PARAMETERS, defaultFields, queryBoolean, readGetParameters } from "./queryParameters";
+import { isJobField, isTerminal, jobLink, renderJob, renderJobCollection } from "./simJob";
 import type { RequestLogEntry } from "./simCluster";
 
 /** What the routes read of a cluster, each time afresh: tests change the settings and the scenario freely. */
@@ -60,7 +61,9 @@ export async function route(cluster: Served, req: IncomingMessage, url: URL, raw
     return failure(temporarilyLocked());
   }
   const method = entry.method;
-  const path = url.pathname;
+  // Simulator choice [double-slash]: empty path segments are dropped, so `/api//security` (which NetApp's
+  // Ansible modules ask, their base URL ending in `/api/`) is `/api/security`, as real clusters serve it.
+  const path = servedPath(url.pathname);
   if (path === "/api/cluster") {
     if (method !== "GET") return failure(methodNotAllowed(method, path, "the ONTAP simulator serves only GET here"));
     return getCluster(cluster, url.searchParams);
@@ -96,16 +99,25 @@ export async function route(cluster: Served, req: IncomingMessage, url: URL, raw
   return failure(notSimulated(method, path));
 }
 
+/** The path as the cluster serves it: empty segments dropped (`/api//security` is `/api/security`). */
+export function servedPath(pathname: string): string {
+  return pathname.replace(/\/{2,}/g, "/");
+}
+
+const CLUSTER_FIELDS = /^(name|uuid|version|version\.(full|generation|major|minor))$/;
+
 function getCluster(cluster: Served, query: URLSearchParams): Answer {
-  const stray = strayParameter(query, ["fields"]);
+  const stray = strayParameter(query, GET_PARAMETERS);
   if (stray) return failure(unexpectedArgument(stray));
+  const parameters = readGetParameters(query, (field) => CLUSTER_FIELDS.test(field));
+  if (isFailure(parameters)) return failure(parameters);
   const all: Record<string, unknown> = { name: cluster.name, uuid: cluster.uuid, version: clusterVersionJson(cluster.ontapVersion) };
   const fields = query.get("fields");
   const body: Record<string, unknown> = {};
-  if (fields === null) {
+  if (defaultFields(fields)) {
     Object.assign(body, all);
   } else {
-    for (const raw of fields.split(",")) {
+    for (const raw of (fields as string).split(",")) {
       const name = raw.trim();
       if (name === "" || name === "_links") continue;
       if (name === "*" || name === "**") {
@@ -127,16 +139,26 @@ function getCluster(cluster: Served, query: URLSearchParams): Answer {
 }
 
 function getSecurity(cluster: Served, query: URLSearchParams): Answer {
-  const stray = strayParameter(query, ["fields"]);
+  const stray = strayParameter(query, GET_PARAMETERS);
   if (stray) return failure(unexpectedArgument(stray));
+  const parameters = readGetParameters(query, (field) => !isFailure(selectFields(cluster.ontapVersion, field)));
+  if (isFailure(parameters)) return failure(parameters);
   const selected = selectFields(cluster.ontapVersion, query.get("fields") ?? undefined);
   if (isFailure(selected)) return failure(selected);
-  return { status: 200, body: renderSecurity(cluster.security, selected, cluster.scenario) };
+  const body = renderSecurity(cluster.security, selected, cluster.scenario);
+  const fields = query.get("fields");
+  if (cluster.scenario.unknownAnswerFields && (defaultFields(fields) || /(^|,)\s*\*{1,2}\s*(,|$)/.test(fields ?? ""))) {
+    // A field some editions of the reference show and no client knows (scenario `unknownAnswerFields`).
+    return { status: 200, body: { us_federal_cybersecurity: { alerts_enabled: false }, ...body } };
+  }
+  return { status: 200, body };
 }
 
 function getJob(cluster: Served, uuid: string, query: URLSearchParams): Answer {
-  const stray = strayParameter(query, ["fields"]);
+  const stray = strayParameter(query, GET_PARAMETERS);
   if (stray) return failure(unexpectedArgument(stray));
+  const parameters = readGetParameters(query, isJobField);
+  if (isFailure(parameters)) return failure(parameters);
   const job = cluster.engine.jobs.get(uuid);
   if (job === undefined || job.lost) return failure(entryDoesNotExist());
   const body = renderJob(job, query.get("fields") ?? undefined, cluster.scenario.errorArguments);
@@ -150,7 +172,7 @@ async function patchSecurity(cluster: Served, query: URLSearchParams, raw: strin
   // `return_records` is documented for this PATCH (9.8, 9.9.1). Simulator choice [return-records]: accepted as
   // true or false on every release with PATCH, and ignored: the answer of a PATCH of this singleton has no records.
   const returnRecords = query.get("return_records");
-  if (returnRecords !== null && returnRecords !== "true" && returnRecords !== "false") {
+  if (returnRecords !== null && queryBoolean(returnRecords) === undefined) {
     return failure(invalidQueryValue("return_records", returnRecords, "<true|false>"));
   }
   const timeoutText = query.get("return_timeout");
@@ -177,7 +199,7 @@ async function patchSecurity(cluster: Served, query: URLSearchParams, raw: strin
   const refused = checkPatchAgainstState(cluster.ontapVersion, cluster.security, patch);
   if (refused) return failure(refused);
   if (cluster.scenario.preconditionErrors === "patch") {
-    const unmet = unmetPrecondition(patch, cluster.security, cluster.scenario, cluster.name);
+    const unmet = unmetPrecondition(patch, cluster.security, cluster.scenario, cluster.name, cluster.ontapVersion);
     // Simulator choice [precondition-status]: HTTP 400 and no `target`; the reference lists these codes for the PATCH without a status.
     if (unmet) return failure(ontapFailure(400, String(unmet.code), unmet.message, undefined, unmet.values));
   }

@@ -80,6 +80,27 @@ export interface Scenario {
   fipsCertificateStrengthTooLow: boolean;
   /** Every PATCH is refused synchronously with 400 `5636142` (not supported in a mixed-release cluster). */
   mixedRelease: boolean;
+  /**
+   * From 9.16.1: a PATCH that starts a conversion or a rekey is refused with this code, one of the codes the
+   * reference lists for what the simulator does not model (volumes offline, SnapLock, key servers, platform…;
+   * `ENCRYPTION_CODES` with cause `cluster`); where, `preconditionErrors` says. Default none.
+   */
+  encryptionRefusal?: number;
+  /**
+   * From 9.16.1: how long a conversion goes on after its job ended (`encryption_state` `encrypting`), in the
+   * clock's ms. Default 0: it ends with its job.
+   */
+  conversionAfterJobMs: number;
+  /**
+   * What `conversion_enabled` reads while a conversion goes on after its job (`conversion-enabled-while-encrypting`
+   * in docs/simulator.md). Default false: the reading that a client re-sending the conversion would trip on.
+   */
+  conversionEnabledWhileEncrypting: boolean;
+  /**
+   * Answers carry `us_federal_cybersecurity.alerts_enabled`, a field some editions of the reference show and no
+   * client knows, so that clients can be checked to ignore it. Default false.
+   */
+  unknownAnswerFields: boolean;
   /** The next `count` jobs fail with this code and message, applying nothing. Default: none. */
   failNextJobs?: FailNextJobs;
   /**
@@ -160,6 +181,10 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     fipsNonCompliantCertificate: false,
     fipsCertificateStrengthTooLow: false,
     mixedRelease: false,
+    encryptionRefusal: undefined,
+    conversionAfterJobMs: 0,
+    conversionEnabledWhileEncrypting: false,
+    unknownAnswerFields: false,
     failNextJobs: undefined,
     failedJobAnswer: "job",
     configLocked: 0,

@@ -7,13 +7,14 @@ import {
   ontapFailure,
   unexpectedArgument,
 } from "./ontapError";
+import { encryptionCode } from "./encryptionCodes";
 import { OntapVersion, atLeast } from "./ontapVersion";
 import { FieldSpec, SecurityState, TLS_PROTOCOL_LADDER, expandProtocolVersions, fieldsOf } from "./securityState";
 
 /** A validated PATCH: only what the body asked for, each value of the right type. */
 export interface SecurityPatch {
   fips?: { enabled: boolean };
-  tls?: { protocol_versions?: string[]; cipher_suites?: string[] };
+  tls?: { protocol_versions?: string[]; cipher_suites?: string[]; offload_enabled?: boolean };
   management_protocols?: { rsh_enabled?: boolean; telnet_enabled?: boolean };
   software_data_encryption?: { conversion_enabled?: boolean; disabled_by_default?: boolean; rekey?: boolean };
 }
@@ -62,12 +63,17 @@ export function parseSecurityPatch(version: OntapVersion, body: unknown): Securi
 }
 
 /**
- * The checks ONTAP makes against the cluster's current settings before it starts a job:
+ * The checks ONTAP makes against the request and the cluster's current settings before it starts a job:
  * - SSLv3 / TLSv1 asked for while FIPS is on or being switched on: `52428817` / `52428824` (documented).
- * - TLSv1.1 likewise from 9.11.1: `52428825` (FIPS there allows only TLSv1.2/1.3).
+ * - TLSv1.1 likewise from 9.11.1: `52428832` (documented from the 9.11.1 reference on).
  * - telnet or rsh switched on while FIPS is on or being switched on: `5636145` "not supported when cluster
  *   security is configured with FIPS mode" (the documented code; tying it to these protocols is a guess).
- * - `software_data_encryption.conversion_enabled: false` once it is true: `196608085`,
+ * - from 9.16.1, what the body alone rules out for software data encryption (`encryptionCodes.ts`, cause
+ *   `request`): `conversion_enabled: false` (`196608387`), `conversion_enabled` with `disabled_by_default`
+ *   (`196608388`) or with `rekey` (`196608389`), `rekey: false` (`196608390`), `rekey` with
+ *   `disabled_by_default` (`196608391`); and a conversion or rekey while one runs (`196608370`, and from 9.17.1
+ *   `196608371` for a rekey).
+ * - before 9.16.1, `software_data_encryption.conversion_enabled: false` once it is true: `196608085`,
  *   because a conversion cannot be reverted.
  */
 export function checkPatchAgainstState(version: OntapVersion, state: SecurityState, patch: SecurityPatch): OntapFailure | undefined {
@@ -77,8 +83,7 @@ export function checkPatchAgainstState(version: OntapVersion, state: SecuritySta
     if (protocols.includes("SSLv3")) return ontapFailure(400, "52428817", "SSLv3 is not supported when FIPS is enabled.", "tls.protocol_versions", ["SSLv3"]);
     if (protocols.includes("TLSv1")) return ontapFailure(400, "52428824", "TLSv1 is not supported when FIPS is enabled.", "tls.protocol_versions", ["TLSv1"]);
     if (atLeast(version, "9.11.1") && protocols.includes("TLSv1.1")) {
-      // Simulator choice [tls11-under-fips]: code 52428825 (the reference lists none for TLSv1.1; FIPS allows only TLSv1.2/1.3 from 9.11.1).
-      return ontapFailure(400, "52428825", "TLSv1.1 is not supported when FIPS is enabled.", "tls.protocol_versions", ["TLSv1.1"]);
+      return ontapFailure(400, "52428832", "TLSv1.1 is not supported when FIPS is enabled.", "tls.protocol_versions", ["TLSv1.1"]);
     }
   }
   const management = patch.management_protocols;
@@ -88,8 +93,25 @@ export function checkPatchAgainstState(version: OntapVersion, state: SecuritySta
     // telnet and rsh are the plain-text protocols FIPS mode rules out.
     return ontapFailure(400, "5636145", "Enabling Telnet or RSH is not supported when cluster security is configured with FIPS mode.", field, [field]);
   }
-  if (patch.software_data_encryption?.conversion_enabled === false && state.software_data_encryption?.conversion_enabled === true) {
-    // Simulator choice [conversion-disable]: code 196608085 and a refusal at all; the reference does not say what disabling does.
+  const encryption = patch.software_data_encryption;
+  if (atLeast(version, "9.16.1") && encryption !== undefined) {
+    const refused = (code: number, target: string): OntapFailure => ontapFailure(400, String(code), encryptionCode(code)?.message ?? "", target);
+    if (encryption.conversion_enabled === false) return refused(196608387, "software_data_encryption.conversion_enabled");
+    if (encryption.rekey === false) return refused(196608390, "software_data_encryption.rekey");
+    if (encryption.conversion_enabled === true && encryption.disabled_by_default === true) return refused(196608388, "software_data_encryption.conversion_enabled");
+    if (encryption.conversion_enabled === true && encryption.rekey === true) return refused(196608389, "software_data_encryption.rekey");
+    if (encryption.rekey === true && encryption.disabled_by_default === true) return refused(196608391, "software_data_encryption.rekey");
+    const running = state.software_data_encryption?.encryption_state;
+    if (encryption.conversion_enabled === true || encryption.rekey === true) {
+      if (running === "encrypting" || running === "conversion_paused") return refused(196608370, encryption.rekey === true ? "software_data_encryption.rekey" : "software_data_encryption.conversion_enabled");
+      if (running === "rekeying" || running === "rekey_paused") {
+        return refused(atLeast(version, "9.17.1") ? 196608371 : 196608370, encryption.rekey === true ? "software_data_encryption.rekey" : "software_data_encryption.conversion_enabled");
+      }
+    }
+    return undefined;
+  }
+  if (encryption?.conversion_enabled === false && state.software_data_encryption?.conversion_enabled === true) {
+    // Simulator choice [conversion-disable]: before 9.16.1 (which documents 196608387), code 196608085 and a refusal at all.
     return ontapFailure(
       400,
       "196608085",

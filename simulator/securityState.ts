@@ -27,8 +27,8 @@ export interface SecurityState {
   fips?: { enabled: boolean };
   /** Since 9.8; `encryption_state` since 9.16.1 (read-only). */
   software_data_encryption?: { conversion_enabled: boolean; disabled_by_default: boolean; encryption_state?: EncryptionState };
-  /** Since 9.10.1. `protocol_versions` is kept highest first, as ONTAP reads it back. */
-  tls?: { protocol_versions: string[]; cipher_suites: string[] };
+  /** Since 9.10.1 (`offload_enabled` since 9.19.1). `protocol_versions` is kept highest first, as ONTAP reads it back. */
+  tls?: { protocol_versions: string[]; cipher_suites: string[]; offload_enabled?: boolean };
   /** Since 9.10.1. */
   management_protocols?: { rsh_enabled: boolean; telnet_enabled: boolean };
 }
@@ -60,6 +60,8 @@ export const SECURITY_FIELDS: readonly FieldSpec[] = [
   { path: "software_data_encryption.disabled_by_default", since: "9.8.0", type: "boolean", readable: true, writable: true },
   { path: "tls.protocol_versions", since: "9.10.1", type: "string[]", readable: true, writable: true },
   { path: "tls.cipher_suites", since: "9.10.1", type: "string[]", readable: true, writable: true },
+  // Hardware (NIC) offload of TLS, cluster-wide; every node must run 9.19.1. Off on a fresh cluster.
+  { path: "tls.offload_enabled", since: "9.19.1", type: "boolean", readable: true, writable: true },
   { path: "management_protocols.rsh_enabled", since: "9.10.1", type: "boolean", readable: true, writable: true },
   { path: "management_protocols.telnet_enabled", since: "9.10.1", type: "boolean", readable: true, writable: true },
   { path: "software_data_encryption.encryption_state", since: "9.16.1", type: "string", readable: true, writable: false },
@@ -100,7 +102,7 @@ const DEFAULT_CIPHER_SUITES = [
 /**
  * The settings a fresh cluster of `version` starts with, overlaid with `init`.
  * Simulator choice [factory-defaults]: FIPS off, software encryption not converted and on by default, telnet/rsh off,
- * TLSv1.3 + 1.2 (9.10.1 also TLSv1.1), a short suite list, and a key manager that can be configured
+ * TLSv1.3 + 1.2 (9.10.1 also TLSv1.1), a short suite list, TLS offload off (9.19.1), and a key manager that can be configured
  * (code 0, empty message). Throws when `init` names a group or field the release does not have.
  */
 export function initialSecurityState(version: OntapVersion, init: SecurityStateInit = {}): SecurityState {
@@ -117,6 +119,7 @@ export function initialSecurityState(version: OntapVersion, init: SecurityStateI
       protocol_versions: atLeast(version, "9.11.1") ? ["TLSv1.3", "TLSv1.2"] : ["TLSv1.3", "TLSv1.2", "TLSv1.1"],
       cipher_suites: [...DEFAULT_CIPHER_SUITES],
     };
+    if (atLeast(version, "9.19.1")) state.tls.offload_enabled = false;
     state.management_protocols = { rsh_enabled: false, telnet_enabled: false };
   }
   const known = new Set(fieldsOf(version).filter((field) => field.readable).map((field) => field.path));
@@ -134,13 +137,14 @@ export function initialSecurityState(version: OntapVersion, init: SecurityStateI
 }
 
 /**
- * Resolves a `fields=` query value against the readable fields of `version`: `*` and `**` select all,
+ * Resolves a `fields=` query value against the readable fields of `version`: none, an empty value, `*` and `**` select all,
  * a group name selects the group, a dotted name one leaf; `_links` is always answered. Anything else,
  * including a field of a later release, is ONTAP's 400 `262197` with target `fields`.
  */
 export function selectFields(version: OntapVersion, fieldsParam: string | undefined): Set<string> | OntapFailure {
   const readable = fieldsOf(version).filter((field) => field.readable).map((field) => field.path);
-  if (fieldsParam === undefined) return new Set(readable);
+  // An empty `fields=` asks for the default fields, as no `fields` does (NetApp's Ansible modules send it so).
+  if (fieldsParam === undefined || fieldsParam.split(",").every((name) => name.trim() === "")) return new Set(readable);
   const selected = new Set<string>();
   for (const raw of fieldsParam.split(",")) {
     const name = raw.trim();

@@ -2,7 +2,8 @@
 // by its job, as the scenario says), the groups it applies in order, and the encryption state while a
 // conversion or rekey runs.
 
-import type { OntapVersion } from "./ontapVersion";
+import { encryptionCode } from "./encryptionCodes";
+import { OntapVersion, atLeast } from "./ontapVersion";
 import type { Scenario } from "./scenario";
 import { SecurityPatch, requestedProtocols } from "./securityPatch";
 import { SecurityState, protocolsAfterFipsEnabled, storedCipherSuites } from "./securityState";
@@ -22,7 +23,13 @@ export interface PlannedFailure {
  * Simulator choice [precondition-order]: FIPS before conversion; 52428830 before 52559974; no key manager,
  * then data volumes, then switchover. The checks of `checkPatchAgainstState` come before all of them.
  */
-export function unmetPrecondition(patch: SecurityPatch, security: SecurityState, scenario: Scenario, clusterName: string): PlannedFailure | undefined {
+export function unmetPrecondition(
+  patch: SecurityPatch,
+  security: SecurityState,
+  scenario: Scenario,
+  clusterName: string,
+  version: OntapVersion,
+): PlannedFailure | undefined {
   if (patch.fips?.enabled === true && security.fips?.enabled !== true) {
     if (scenario.fipsCertificateStrengthTooLow) {
       return {
@@ -41,6 +48,15 @@ export function unmetPrecondition(patch: SecurityPatch, security: SecurityState,
       };
     }
   }
+  const encrypting = patch.software_data_encryption?.conversion_enabled === true || patch.software_data_encryption?.rekey === true;
+  if (encrypting && atLeast(version, "9.16.1")) {
+    // From 9.16.1 the reference lists its codes for a conversion or rekey that cannot start.
+    const documented = (code: number): PlannedFailure => ({ stage: "conversion", code, message: encryptionCode(code)?.message ?? `error ${code}`, values: [] });
+    if (!scenario.keyManagerConfigured) return documented(196608070);
+    const refusal = scenario.encryptionRefusal === undefined ? undefined : encryptionCode(scenario.encryptionRefusal);
+    const rekey = patch.software_data_encryption?.rekey === true;
+    if (refusal !== undefined && (refusal.refuses === "either" || refusal.refuses === (rekey ? "rekey" : "conversion"))) return documented(refusal.code);
+  }
   if (patch.software_data_encryption?.conversion_enabled === true && security.software_data_encryption?.conversion_enabled !== true) {
     const failed = (code: number, reason: string): PlannedFailure => ({
       stage: "conversion",
@@ -48,7 +64,7 @@ export function unmetPrecondition(patch: SecurityPatch, security: SecurityState,
       message: `Failed to enable software data encryption conversion. Reason: ${reason}`,
       values: [reason],
     });
-    // Simulator choice [no-key-manager]: 196608080 for "no key manager"; ONTAP's code for this precondition is unconfirmed.
+    // Simulator choice [no-key-manager]: before 9.16.1 (which documents 196608070), 196608080 for "no key manager".
     if (!scenario.keyManagerConfigured) {
       return failed(196608080, "No key manager is configured on the cluster. Configure the Onboard Key Manager or an external key manager, and then try the operation again.");
     }
@@ -67,7 +83,14 @@ export function unmetPrecondition(patch: SecurityPatch, security: SecurityState,
  * then the conversion (and rekey). Simulator choice [partial-apply]: the groups before `failingStage` are
  * kept when it fails: a failing conversion leaves FIPS/TLS/protocol changes in place; ONTAP's behaviour is unconfirmed.
  */
-export function applyPatch(state: SecurityState, version: OntapVersion, patch: SecurityPatch, failingStage: "fips" | "conversion" | undefined): void {
+export function applyPatch(
+  state: SecurityState,
+  version: OntapVersion,
+  patch: SecurityPatch,
+  failingStage: "fips" | "conversion" | undefined,
+  conversionGoesOn = false,
+  whileEncrypting = false,
+): void {
   if (failingStage === "fips") return;
   if (patch.fips && state.fips) {
     const wasEnabled = state.fips.enabled;
@@ -81,6 +104,7 @@ export function applyPatch(state: SecurityState, version: OntapVersion, patch: S
     if (protocols) state.tls.protocol_versions = protocols;
     if (patch.tls.cipher_suites) state.tls.cipher_suites = storedCipherSuites(patch.tls.cipher_suites, state.tls.protocol_versions);
   }
+  if (patch.tls?.offload_enabled !== undefined && state.tls) state.tls.offload_enabled = patch.tls.offload_enabled;
   if (patch.management_protocols && state.management_protocols) {
     Object.assign(state.management_protocols, patch.management_protocols);
   }
@@ -89,8 +113,11 @@ export function applyPatch(state: SecurityState, version: OntapVersion, patch: S
   if (requested?.disabled_by_default !== undefined && encryption) encryption.disabled_by_default = requested.disabled_by_default;
   if (failingStage === "conversion") return;
   if (requested?.conversion_enabled === true && encryption) {
-    encryption.conversion_enabled = true;
-    if (encryption.encryption_state !== undefined) encryption.encryption_state = "encrypted";
+    // Simulator choice [conversion-enabled-while-encrypting]: while a conversion goes on after its job,
+    // conversion_enabled reads what the scenario says (false unless told), and true once it is done.
+    const goesOn = conversionGoesOn && encryption.encryption_state === "encrypting";
+    encryption.conversion_enabled = goesOn ? whileEncrypting : true;
+    if (encryption.encryption_state !== undefined && !goesOn) encryption.encryption_state = "encrypted";
   }
   if (requested?.rekey === true && encryption?.encryption_state === "rekeying") encryption.encryption_state = "encrypted";
 }
@@ -113,4 +140,12 @@ export function startEncryption(security: SecurityState, patch: SecurityPatch, p
 export function abandonEncryption(security: SecurityState): void {
   const encryption = security.software_data_encryption;
   if (encryption?.encryption_state === "encrypting") encryption.encryption_state = "unencrypted";
+}
+
+/** A conversion that went on after its job ends: encrypted, and conversion_enabled true. */
+export function finishConversion(security: SecurityState): void {
+  const encryption = security.software_data_encryption;
+  if (encryption?.encryption_state !== "encrypting") return;
+  encryption.encryption_state = "encrypted";
+  encryption.conversion_enabled = true;
 }

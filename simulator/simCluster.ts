@@ -12,7 +12,7 @@ import { faultBeforeWork, faultyBody, takeTransportFault } from "./faults";
 import { JobEngine } from "./jobEngine";
 import { OntapError, ontapFailure, renderError } from "./ontapError";
 import type { OntapVersion } from "./ontapVersion";
-import { route } from "./routes";
+import { route, servedPath } from "./routes";
 import type { Scenario, TransportFault } from "./scenario";
 import { checkPatchAgainstState, parseSecurityPatch } from "./securityPatch";
 import type { SecurityState } from "./securityState";
@@ -160,7 +160,7 @@ export class SimulatedCluster implements SimCluster {
   }
 
   patches(): RequestLogEntry[] {
-    return this.requests.filter((entry) => entry.method === "PATCH" && entry.path === "/api/security");
+    return this.requests.filter((entry) => entry.method === "PATCH" && servedPath(entry.path) === "/api/security");
   }
 
   conversionJobs(): SimJob[] {
@@ -240,10 +240,14 @@ export class SimulatedCluster implements SimCluster {
     // A hang after the work: the request was carried out, its answer never comes.
     if (fault?.kind === "hang") return;
     entry.status = answer.status;
-    const text = JSON.stringify(answer.status >= 400 ? this.inForm(answer.body) : answer.body);
-    // Simulator choice [hal-json]: every answer, errors included, is HAL JSON.
+    // `Accept: application/json` (without HAL) leaves out every HAL link but the one to the next batch of
+    // records (NetApp's automation docs, "Input variables"); anything else is answered in HAL.
+    const hal = wantsHal(req.headers.accept);
+    const body = answer.status >= 400 ? this.inForm(answer.body) : answer.body;
+    const text = JSON.stringify(hal ? body : withoutLinks(body, true));
+    // Simulator choice [hal-json]: every answer, errors included, is HAL JSON, unless plain JSON is asked for.
     const headers: Record<string, string | number> = {
-      "Content-Type": "application/hal+json",
+      "Content-Type": hal ? "application/hal+json" : "application/json",
       "Content-Length": Buffer.byteLength(text),
     };
     if (answer.status === 401) headers["WWW-Authenticate"] = 'Basic realm="ONTAP simulator"';
@@ -263,4 +267,23 @@ export class SimulatedCluster implements SimCluster {
     const { error, ...rest } = body as { error: OntapError };
     return { error: renderError(error, this.scenario), ...rest };
   }
+}
+
+/** False only when the client asks for plain JSON and not HAL (`Accept: application/json`). */
+export function wantsHal(accept: string | undefined): boolean {
+  if (accept === undefined) return true;
+  const types = accept.split(",").map((part) => (part.split(";")[0] ?? "").trim().toLowerCase());
+  return !(types.includes("application/json") && !types.includes("application/hal+json"));
+}
+
+/** `value` without `_links`, at any depth, but a collection's link to its next batch of records. */
+function withoutLinks(value: unknown, top: boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutLinks(item, false));
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key !== "_links") out[key] = withoutLinks(item, false);
+    else if (top && typeof item === "object" && item !== null && "next" in item) out[key] = { next: (item as { next: unknown }).next };
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // A simulated ONTAP job and its wire shape (`GET /api/cluster/jobs/{uuid}`).
 
 import { OntapErrorArgument, OntapFailure, invalidQueryValue, unexpectedArgument } from "./ontapError";
+import { GET_PARAMETERS, defaultFields, readGetParameters } from "./queryParameters";
 import type { Scenario } from "./scenario";
 import { SecurityPatch } from "./securityPatch";
 
@@ -57,11 +58,11 @@ type JobField = (typeof JOB_FIELDS)[number];
  */
 export function renderJob(job: SimJob, fieldsParam: string | undefined, withArguments = false): Record<string, unknown> | OntapFailure {
   let selected: Set<JobField>;
-  if (fieldsParam === undefined) {
+  if (defaultFields(fieldsParam)) {
     selected = new Set(JOB_FIELDS);
   } else {
     selected = new Set<JobField>(["uuid"]);
-    for (const raw of fieldsParam.split(",")) {
+    for (const raw of (fieldsParam as string).split(",")) {
       const name = raw.trim();
       if (name === "" || name === "_links") continue;
       if (name === "*" || name === "**") {
@@ -102,6 +103,11 @@ export function ontapTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
 
+/** True for a field a job has (`error.code` and the like included), as `fields=` and `order_by` name them. */
+export function isJobField(name: string): boolean {
+  return (JOB_FIELDS as readonly string[]).includes(name.startsWith("error.") ? "error" : name);
+}
+
 /** The filters `GET /api/cluster/jobs` takes, one per job field, besides `fields`. */
 const FILTERABLE: readonly string[] = ["uuid", "description", "state", "message", "code", "start_time", "end_time"];
 
@@ -135,21 +141,44 @@ export function renderJobCollection(
   href: string,
   withArguments = false,
 ): Record<string, unknown> | OntapFailure {
+  const parameters = readGetParameters(query, isJobField);
+  if ("error" in parameters) return parameters;
   const filters: { field: string; match: (actual: string | undefined) => boolean }[] = [];
+  let startAfter: string | undefined;
   for (const [name, value] of query) {
-    if (name === "fields") continue;
+    if ((GET_PARAMETERS as readonly string[]).includes(name)) continue;
+    if (name === "start.uuid") {
+      startAfter = value;
+      continue;
+    }
     if (!FILTERABLE.includes(name)) return unexpectedArgument(name);
     const match = parseFilter(name, value);
     if (typeof match !== "function") return match;
     filters.push({ field: name, match });
   }
-  const records: Record<string, unknown>[] = [];
-  for (const job of jobs) {
+  let matching = [...jobs].filter((job) => {
     const full = fieldValues(job, false);
-    if (!filters.every(({ field, match }) => match(full[field] === undefined ? undefined : String(full[field])))) continue;
-    const record = renderJob(job, query.get("fields") ?? "uuid", withArguments);
+    return filters.every(({ field, match }) => match(full[field] === undefined ? undefined : String(full[field])));
+  });
+  for (const { field, descending } of [...parameters.orderBy].reverse()) {
+    const key = (job: SimJob): string => String(fieldValues(job, false)[field.startsWith("error.") ? "error" : field] ?? "");
+    matching = [...matching].sort((a, b) => (descending ? -1 : 1) * key(a).localeCompare(key(b), "en", { numeric: true }));
+  }
+  if (startAfter !== undefined) matching = matching.slice(Math.max(0, matching.findIndex((job) => job.uuid === startAfter)));
+  // `max_records` answers the first records and links the next batch: the one link ONTAP keeps without HAL.
+  const page = parameters.maxRecords === undefined ? matching : matching.slice(0, parameters.maxRecords);
+  const next = page.length < matching.length ? matching[page.length] : undefined;
+  const records: Record<string, unknown>[] = [];
+  for (const job of page) {
+    const record = renderJob(job, defaultFields(query.get("fields")) ? "uuid" : (query.get("fields") as string), withArguments);
     if (!("uuid" in record)) return record as OntapFailure;
     records.push(record);
   }
-  return { records, num_records: records.length, _links: { self: { href } } };
+  const links: Record<string, { href: string }> = { self: { href } };
+  if (next !== undefined) {
+    const nextQuery = new URLSearchParams(query);
+    nextQuery.set("start.uuid", next.uuid);
+    links.next = { href: `/api/cluster/jobs?${nextQuery.toString()}` };
+  }
+  return { ...(parameters.returnRecords ? { records } : {}), num_records: records.length, _links: links };
 }

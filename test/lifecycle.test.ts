@@ -272,7 +272,7 @@ test("a 400 refusal of the first PATCH changes nothing and says what to fix; aft
   const cluster = sim.clusters[0];
   const refused = await t.throwsAsync(createResource(baseline, envFor(sim)), { instanceOf: OntapApiError });
   t.false(refused instanceof PartialUpdateError);
-  t.regex(refused?.message ?? "", /5636142.*Nothing was changed on the cluster\. Fix what ONTAP reports\.$/);
+  t.regex(refused?.message ?? "", /5636142.*Nothing was changed on the cluster\. Complete the upgrade of every node, then run 'pulumi up' again/);
   t.is(cluster.startedJobs.length, 0);
 
   // The conversion refused synchronously once FIPS and the rest were applied: something changed.

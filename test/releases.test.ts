@@ -104,3 +104,22 @@ test("fields an answer carries that the provider does not know are ignored", (t)
   t.false("hardwareMagic" in (observed.tls ?? {}));
   t.false(Object.keys(SECURITY_FIELDS).some((field) => field.startsWith("us_federal")));
 });
+
+test("every code docs/ontap-api.md lists for PATCH /api/security has advice, and the simulator knows every 9.16.1 code", async (t) => {
+  const { readFile } = await import("fs/promises");
+  const { resolve } = await import("path");
+  const { CODE_ADVICE } = await import("../provider/lifecycle/advice");
+  const { ENCRYPTION_CODES } = await import("../simulator");
+  const doc = await readFile(resolve(__dirname, "..", "..", "docs", "ontap-api.md"), "utf8");
+  const table = doc.slice(doc.indexOf("## Error codes of `PATCH /api/security`"), doc.indexOf("Codes no reference lists"));
+  const listed = [...table.matchAll(/^\| (`\d+`(?:, `\d+`)*) \|/gm)].flatMap((m) => [...(m[1] as string).matchAll(/`(\d+)`/g)].map((c) => c[1] as string));
+  t.true(listed.length > 30, `${listed.length} codes listed`);
+  t.deepEqual(listed.filter((code) => CODE_ADVICE[code] === undefined), [], "codes without advice");
+  t.deepEqual(ENCRYPTION_CODES.map((row) => String(row.code)).filter((code) => !listed.includes(code)), [], "simulator codes the doc does not list");
+});
+
+test("a rekey is an action, not a setting: check refuses softwareDataEncryption.rekey, naming what the group takes", async (t) => {
+  const { validateInputs } = await import("../provider/lifecycle/check");
+  const failures = validateInputs({}, { host: "c1.example.com", softwareDataEncryption: { rekey: true } });
+  t.true(failures.some((f) => f.property === "softwareDataEncryption" && /softwareDataEncryption\.rekey is not a setting; softwareDataEncryption takes .*conversionEnabled/.test(f.reason)), JSON.stringify(failures));
+});

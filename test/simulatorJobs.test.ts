@@ -155,10 +155,10 @@ const jobFailureTable: { title: string; scenario: Json; body: Json; code: number
   {
     title: "dataVolumesPresent fails the conversion, keeping the earlier groups",
     scenario: { dataVolumesPresent: true },
-    body: { fips: { enabled: true }, software_data_encryption: { conversion_enabled: true, disabled_by_default: true } },
+    body: { fips: { enabled: true }, tls: { protocol_versions: ["TLSv1.3"] }, software_data_encryption: { conversion_enabled: true } },
     code: 196608081,
     message: /Data volumes are present/,
-    applied: (s) => s.fips.enabled && s.software_data_encryption.disabled_by_default && !s.software_data_encryption.conversion_enabled,
+    applied: (s) => s.fips.enabled && s.tls.protocol_versions.join() === "TLSv1.3" && !s.software_data_encryption.conversion_enabled,
   },
   {
     title: "metroclusterSwitchover fails the conversion",
@@ -169,10 +169,10 @@ const jobFailureTable: { title: string; scenario: Json; body: Json; code: number
     applied: (s) => !s.software_data_encryption.conversion_enabled && s.software_data_encryption.encryption_state === "unencrypted",
   },
   {
-    title: "keyManagerConfigured=false fails the conversion",
+    title: "keyManagerConfigured=false fails the conversion with 196608070 (documented from 9.16.1)",
     scenario: { keyManagerConfigured: false },
     body: { "software_data_encryption.conversion_enabled": true },
-    code: 196608080,
+    code: 196608070,
     message: /key manager/,
     applied: (s) => !s.software_data_encryption.conversion_enabled,
   },

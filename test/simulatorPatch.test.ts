@@ -53,9 +53,19 @@ const rejectTable: { title: string; version?: string; security?: Json; scenario?
   { title: "a JSON array body", raw: "[]", code: "262185" },
   { title: "SSLv3 while FIPS is on", security: { fips: { enabled: true } }, body: { tls: { protocol_versions: ["SSLv3"] } }, code: "52428817", message: /^SSLv3 is not supported when FIPS is enabled\.$/ },
   { title: "TLSv1 while FIPS is being enabled", body: { fips: { enabled: true }, tls: { protocol_versions: ["TLSv1", "TLSv1.2"] } }, code: "52428824", message: /^TLSv1 is not supported when FIPS is enabled\.$/ },
-  { title: "TLSv1.1 under FIPS from 9.11.1", security: { fips: { enabled: true } }, body: { "tls.protocol_versions": ["TLSv1.1"] }, code: "52428825" },
+  { title: "TLSv1.1 under FIPS from 9.11.1", security: { fips: { enabled: true } }, body: { "tls.protocol_versions": ["TLSv1.1"] }, code: "52428832", message: /^TLSv1\.1 is not supported when FIPS is enabled\.$/ },
+  { title: "TLSv1.1 under FIPS on 9.11.1 itself", version: "9.11.1", security: { fips: { enabled: true } }, body: { "tls.protocol_versions": ["TLSv1.1"] }, code: "52428832" },
   { title: "telnet while FIPS is on", security: { fips: { enabled: true } }, body: { management_protocols: { telnet_enabled: true } }, code: "5636145" },
-  { title: "reverting a conversion", security: { software_data_encryption: { conversion_enabled: true } }, body: { software_data_encryption: { conversion_enabled: false } }, code: "196608085" },
+  { title: "reverting a conversion before 9.16.1", version: "9.11.1", security: { software_data_encryption: { conversion_enabled: true } }, body: { software_data_encryption: { conversion_enabled: false } }, code: "196608085" },
+  // From 9.16.1, what the reference lists for the body alone.
+  { title: "conversion_enabled false (196608387)", body: { software_data_encryption: { conversion_enabled: false } }, code: "196608387", target: "software_data_encryption.conversion_enabled" },
+  { title: "conversion and disabled_by_default both true (196608388)", body: { software_data_encryption: { conversion_enabled: true, disabled_by_default: true } }, code: "196608388" },
+  { title: "conversion and rekey both true (196608389)", body: { software_data_encryption: { conversion_enabled: true, rekey: true } }, code: "196608389" },
+  { title: "rekey false (196608390)", body: { "software_data_encryption.rekey": false }, code: "196608390" },
+  { title: "rekey and disabled_by_default both true (196608391)", body: { software_data_encryption: { rekey: true, disabled_by_default: true } }, code: "196608391" },
+  { title: "a conversion while one goes on (196608370)", security: { software_data_encryption: { encryption_state: "encrypting" } }, body: { "software_data_encryption.conversion_enabled": true }, code: "196608370" },
+  { title: "a rekey while one goes on, 9.17.1 (196608371)", version: "9.17.1", security: { software_data_encryption: { conversion_enabled: true, encryption_state: "rekeying" } }, body: { "software_data_encryption.rekey": true }, code: "196608371" },
+  { title: "an encryptionRefusal refused by the PATCH (SnapLock, 196608383)", scenario: { preconditionErrors: "patch", encryptionRefusal: 196608383 }, body: { "software_data_encryption.conversion_enabled": true }, code: "196608383", message: /SnapLock/ },
   { title: "a mixed-release cluster", scenario: { mixedRelease: true }, body: { fips: { enabled: true } }, code: "5636142" },
   { title: "return_timeout above 120", query: "return_timeout=121", body: {}, code: "262197", target: "return_timeout" },
   { title: "a non-integer return_timeout", query: "return_timeout=1.5", body: {}, code: "262197", target: "return_timeout" },
@@ -65,8 +75,9 @@ const rejectTable: { title: string; version?: string; security?: Json; scenario?
   { title: "certificate strength too low for FIPS, refused by the PATCH", scenario: { preconditionErrors: "patch", fipsCertificateStrengthTooLow: true, fipsNonCompliantCertificate: true }, body: { fips: { enabled: true }, management_protocols: { telnet_enabled: false } }, code: "52428830", message: /minimum security strength/ },
   { title: "a non-compliant certificate, refused by the PATCH", scenario: { preconditionErrors: "patch", fipsNonCompliantCertificate: true }, body: { "fips.enabled": true }, code: "52559974", message: /not FIPS-compliant/ },
   { title: "data volumes present, refused by the PATCH", scenario: { preconditionErrors: "patch", dataVolumesPresent: true }, body: { fips: { enabled: true }, software_data_encryption: { conversion_enabled: true } }, code: "196608081", message: /Data volumes are present/ },
-  { title: "MetroCluster switchover, refused by the PATCH", scenario: { preconditionErrors: "patch", metroclusterSwitchover: true }, body: { software_data_encryption: { conversion_enabled: true, disabled_by_default: true } }, code: "196608082", message: /switchover/ },
-  { title: "no key manager, refused by the PATCH", scenario: { preconditionErrors: "patch", keyManagerConfigured: false }, body: { software_data_encryption: { conversion_enabled: true } }, code: "196608080", message: /key manager/ },
+  { title: "MetroCluster switchover, refused by the PATCH", scenario: { preconditionErrors: "patch", metroclusterSwitchover: true }, body: { software_data_encryption: { conversion_enabled: true } }, code: "196608082", message: /switchover/ },
+  { title: "no key manager, refused by the PATCH", scenario: { preconditionErrors: "patch", keyManagerConfigured: false }, body: { software_data_encryption: { conversion_enabled: true } }, code: "196608070", message: /key manager/ },
+  { title: "no key manager before 9.16.1, refused by the PATCH", version: "9.11.1", scenario: { preconditionErrors: "patch", keyManagerConfigured: false }, body: { software_data_encryption: { conversion_enabled: true } }, code: "196608080", message: /key manager/ },
 ];
 
 test("PATCH validation failures answer 400 at once, start no job and change nothing", async (t) => {

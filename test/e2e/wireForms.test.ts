@@ -39,11 +39,11 @@ const FORMS: { name: string; scenario: Partial<Scenario> }[] = [
 /** The group a precondition belongs to: it decides what the cluster keeps when the precondition fails. */
 type Stage = "fips" | "conversion";
 
-/** The preconditions the reference lists as errors of the PATCH (and the simulator's own for a missing key manager). */
+/** The preconditions the reference lists as errors of the PATCH (a missing key manager: 196608070, documented from 9.16.1, the simulator's default release). */
 const PRECONDITIONS: { code: string; stage: Stage; unmet: Partial<Scenario>; met: Partial<Scenario> }[] = [
   { code: "52428830", stage: "fips", unmet: { fipsCertificateStrengthTooLow: true }, met: { fipsCertificateStrengthTooLow: false } },
   { code: "52559974", stage: "fips", unmet: { fipsNonCompliantCertificate: true }, met: { fipsNonCompliantCertificate: false } },
-  { code: "196608080", stage: "conversion", unmet: { keyManagerConfigured: false }, met: { keyManagerConfigured: true } },
+  { code: "196608070", stage: "conversion", unmet: { keyManagerConfigured: false }, met: { keyManagerConfigured: true } },
   { code: "196608081", stage: "conversion", unmet: { dataVolumesPresent: true }, met: { dataVolumesPresent: false } },
   { code: "196608082", stage: "conversion", unmet: { metroclusterSwitchover: true }, met: { metroclusterSwitchover: false } },
 ];

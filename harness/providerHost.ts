@@ -17,6 +17,7 @@ import type * as ProviderPbModule from "@pulumi/pulumi/proto/provider_pb";
 import type * as StatusPbModule from "@pulumi/pulumi/proto/status_pb";
 import type * as StructPbModule from "google-protobuf/google/protobuf/struct_pb";
 import { fromPulumi } from "./pulumiModules";
+import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
 import { REPO_ROOT } from "./pulumiCli";
 
 const grpc = fromPulumi<typeof GrpcModule>("@grpc/grpc-js");
@@ -25,10 +26,9 @@ const providerPb = fromPulumi<typeof ProviderPbModule>("@pulumi/pulumi/proto/pro
 const statusPb = fromPulumi<typeof StatusPbModule>("@pulumi/pulumi/proto/status_pb");
 const structPb = fromPulumi<typeof StructPbModule>("google-protobuf/google/protobuf/struct_pb");
 
-/** The resource type and the urn format the engine uses for it. */
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+/** The urn format the engine uses for the resource. */
 export const urnOf = (name: string, project = "example", stack = "dev"): string =>
-  `urn:pulumi:${stack}::${project}::${RESOURCE_TYPE}::${name}`;
+  `urn:pulumi:${stack}::${project}::${CLUSTER_SECURITY_TYPE}::${name}`;
 
 /** How Pulumi marks a secret value on the wire (`specialSigKey` → `specialSecretSig`). */
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -183,7 +183,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
   function address(request: { setUrn(urn: string): unknown; setName(name: string): unknown; setType(type: string): unknown }, name: string): void {
     request.setUrn(urnOf(name, project, stack));
     request.setName(name);
-    request.setType(RESOURCE_TYPE);
+    request.setType(CLUSTER_SECURITY_TYPE);
   }
 
   let closed: Promise<void> | undefined;
@@ -384,7 +384,7 @@ async function serializeInThisProcess(args: Props): Promise<string> {
   await pulumi.runtime.setMocks(
     {
       newResource(resource) {
-        if (resource.type === RESOURCE_TYPE) capture(resource.inputs as Props);
+        if (resource.type === CLUSTER_SECURITY_TYPE) capture(resource.inputs as Props);
         return { id: `${resource.name}-id`, state: resource.inputs };
       },
       call: (request) => request.inputs,

@@ -9,10 +9,9 @@
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 import { RESOURCE_TOKEN } from "../provider/plugin/token";
+import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
 import { BaselineRule, ClusterLabel, SettingsView, Source, configProblems, configSchema, ruleConfig, violationMessage } from "./baseline";
 
-/** The type Pulumi gives `ClusterSecurity` (a dynamic resource of module `ontap`). */
-export const CLUSTER_SECURITY_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
 /** The types judged alike: the dynamic resource's and the provider plugin's (same inputs, same outputs). */
 export const CLUSTER_SECURITY_TYPES: ReadonlySet<string> = new Set([CLUSTER_SECURITY_TYPE, RESOURCE_TOKEN]);
 

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OUTPUT_GROUPS } from "./lifecycle/model";
+import { CLUSTER_SECURITY_TYPE } from "./resourceType";
 
 /**
  * The provider text stored in every resource's `__provider` (inputs and outputs), as the provider host
@@ -15,12 +16,9 @@ import { OUTPUT_GROUPS } from "./lifecycle/model";
  */
 const PROVIDER_TEXT = 'exports.handler = () => require("pulumi-ontap-security/provider").provider;\n';
 
-/** The type token `pulumi.dynamic.Resource` gives a dynamic resource of module `ontap`: kept so URNs never change. */
-const RESOURCE_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
-
 /** FIPS 140-2/140-3 mode. */
 export interface FipsArgs {
-  /** Use only FIPS-validated cryptographic modules. On ONTAP 9.8 and earlier each node must then be rebooted. */
+  /** Use only FIPS-validated cryptographic modules. Before ONTAP 9.9.1 each node must then be rebooted. */
   enabled?: pulumi.Input<boolean>;
 }
 
@@ -160,7 +158,7 @@ export class ClusterSecurity extends pulumi.CustomResource {
     // What `pulumi.dynamic.Resource` does (a `pulumi-nodejs:dynamic` type with the provider in
     // `__provider`), with the provider given as text instead of through the closure serializer.
     props.__provider = PROVIDER_TEXT;
-    super(RESOURCE_TYPE, name, props, {
+    super(CLUSTER_SECURITY_TYPE, name, props, {
       ...opts,
       additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "clientKey"],
     });

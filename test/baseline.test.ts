@@ -24,6 +24,7 @@ import {
   violationMessage,
 } from "../policy/baseline";
 import { baselinePolicy, isReported } from "../policy/crossguard";
+import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
 
 interface Row {
   rule: BaselineRule<CommonConfig & Record<string, unknown>>;
@@ -349,9 +350,9 @@ interface Reported {
 
 function resourceArgs(props: unknown, config: unknown): ResourceValidationArgs {
   return {
-    type: "pulumi-nodejs:dynamic/ontap:ClusterSecurity",
+    type: CLUSTER_SECURITY_TYPE,
     name: "edge",
-    urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/ontap:ClusterSecurity::edge",
+    urn: `urn:pulumi:dev::p::${CLUSTER_SECURITY_TYPE}::edge`,
     props: unknownCheckingProxy(props as Record<string, unknown>),
     getConfig: <T extends object>() => config as T,
   } as unknown as ResourceValidationArgs;
@@ -374,7 +375,7 @@ test("the resource check of every policy reports a misspelt setting instead of e
 test("the stack check stays quiet on an invalid config (the resource check reported it) and never throws on odd outputs", (t) => {
   const reported: Reported[] = [];
   const validate = baselinePolicy(telnetDisabled).validateStack as (args: unknown, report: (message: string, urn?: string) => void) => void;
-  const resources = (props: unknown) => [{ type: "pulumi-nodejs:dynamic/ontap:ClusterSecurity", name: "edge", urn: "urn:x", props: unknownCheckingProxy(props as Record<string, unknown>) }];
+  const resources = (props: unknown) => [{ type: CLUSTER_SECURITY_TYPE, name: "edge", urn: "urn:x", props: unknownCheckingProxy(props as Record<string, unknown>) }];
   const stackArgs = (props: unknown, config: unknown) => ({ resources: resources(props), getConfig: () => config });
   validate(stackArgs({ cluster: { name: "c1" }, managementProtocols: { telnetEnabled: true } }, { requireInProgrm: true }), (message, urn) => reported.push({ message, urn }));
   t.deepEqual(reported, []);

@@ -16,7 +16,7 @@ import { Redactor, redactUrls, urlSecrets } from "../cli/fleetRedact";
 import { FleetWorkspace, StackResult, StackStatus, errorLines, runFleet } from "../cli/fleetRunner";
 import { UsageError } from "../cli/usageError";
 import { ClusterCollector, isClusterUrn } from "../cli/fleetClusters";
-import { CLUSTER_SECURITY_TYPE } from "../policy/crossguard";
+import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
 import { PROVIDER_TOKEN, RESOURCE_TOKEN } from "../provider/plugin/token";
 import type { OpType } from "@pulumi/pulumi/automation";
 

@@ -1,18 +1,22 @@
 import test from "ava";
 import { readdirSync, readFileSync, statSync } from "fs";
 import * as path from "path";
-import { EXCLUSION_RULES, FIELD_NAMES, splitField } from "../provider/ontap/securityFields";
+import { EXCLUSION_RULES, FIELD_NAMES, SECURITY_FIELDS, splitField } from "../provider/ontap/securityFields";
 import { ROWS } from "../provider/lifecycle/settings";
+import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
 
 // Adding a setting is a row in the wire table, a row in the settings table and its written-out public
-// type: every other module derives what it needs from the tables. These tests keep it so.
+// type: every other module derives what it needs from the tables. These tests keep it so, across
+// everything shipped (provider/, cli/, policy/).
 
 /** The tests run from build/test; the sources are two folders up. */
-const PROVIDER = path.join(__dirname, "..", "..", "provider");
+const ROOT = path.join(__dirname, "..", "..");
+const PROVIDER = path.join(ROOT, "provider");
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
+    if (name === "node_modules") return [];
     if (statSync(full).isDirectory()) return sources(full);
     return name.endsWith(".ts") ? [full] : [];
   });
@@ -45,4 +49,52 @@ test("every wire field a cross-setting rule names maps to a setting", (t) => {
     t.true(FIELD_NAMES.includes(rule.list) && mapped.has(rule.list), rule.list);
     for (const refusal of rule.refused) t.true(rule.order.includes(refusal.value), `${rule.list}: ${refusal.value} is not in its order`);
   }
+});
+
+/** Every TypeScript source under the folders `dirs` of the repository, with its text. */
+function texts(...dirs: string[]): { file: string; text: string }[] {
+  return dirs.flatMap((dir) => sources(path.join(ROOT, dir))).map((file) => ({ file: path.relative(ROOT, file), text: readFileSync(file, "utf8") }));
+}
+
+/**
+ * The files of cli/ and policy/ that may name a setting, and which: the baseline's rules judge settings
+ * one by one; the fleet report shows each cluster's encryption state (and says where TLS versions come
+ * from); the simulator command's usage and --config example speak of FIPS and telnet. Nothing else in
+ * cli/ or policy/ names a setting: it derives what it needs from the tables.
+ */
+const NAMING_OUTSIDE_PROVIDER: Readonly<Record<string, "any" | readonly string[]>> = {
+  "policy/baseline.ts": "any",
+  "cli/reportModel.ts": ["softwareDataEncryption.encryptionState", "tls.protocolVersions"],
+  "cli/reportHtml.ts": ["softwareDataEncryption.encryptionState"],
+  "cli/reportJunit.ts": ["softwareDataEncryption.encryptionState"],
+  "cli/simulator.ts": ["fips.enabled"],
+  "cli/simulatorConfig.ts": ["managementProtocols.telnetEnabled"],
+};
+
+test("in cli/ and policy/, only the baseline's rules, the fleet report and the simulator command's help name a setting", (t) => {
+  const files = texts("cli", "policy");
+  t.true(files.some(({ file }) => file === path.join("policy", "baseline.ts")), `expected the sources under ${ROOT}`);
+  for (const { file, text } of files) {
+    const named = ROWS.filter((row) => [...new Set(namesOf(row))].some((word) => new RegExp(`\\b${word}\\b`, "i").test(text))).map((row) => row.setting);
+    const allowed = NAMING_OUTSIDE_PROVIDER[file.split(path.sep).join("/")] ?? [];
+    const stray = allowed === "any" ? [] : named.filter((setting) => !allowed.includes(setting));
+    t.deepEqual(stray, [], `${file} names ${stray.join(", ")}: derive it from the tables (or say here why this file reads it)`);
+  }
+});
+
+test("the resource's type token is written once, in a module that imports nothing", (t) => {
+  const writing = texts("provider", "cli", "policy", "harness", "simulator", "scripts", "bench", "test").filter(({ text }) => text.includes(CLUSTER_SECURITY_TYPE));
+  t.deepEqual(
+    writing.map(({ file }) => file),
+    [path.join("provider", "resourceType.ts")],
+  );
+  t.notRegex(writing[0]?.text ?? "", /^import /m, "so the CLI and the policy pack can know it without loading @pulumi/pulumi");
+});
+
+test("the reboot FIPS needs is stated by the table alone: the public TSDoc names the same release", (t) => {
+  const before = SECURITY_FIELDS["fips.enabled"].rebootBefore;
+  const tsdoc = readFileSync(path.join(PROVIDER, "ClusterSecurity.ts"), "utf8");
+  const rebootLines = tsdoc.split("\n").filter((line) => /reboot/i.test(line));
+  t.true(rebootLines.length > 0);
+  for (const line of rebootLines) t.regex(line, new RegExp(`[Bb]efore ONTAP ${before.replace(/\./g, "\\.")}\\b`), line.trim());
 });

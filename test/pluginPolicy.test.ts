@@ -1,7 +1,8 @@
 import test from "ava";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { BASELINE_RULES } from "../policy/baseline";
-import { CLUSTER_SECURITY_TYPE, baselinePolicy } from "../policy/crossguard";
+import { baselinePolicy } from "../policy/crossguard";
+import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
 import { RESOURCE_TOKEN } from "../provider/plugin/token";
 
 // The provider plugin's resources have the dynamic resource's arguments and outputs under another type

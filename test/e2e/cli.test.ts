@@ -6,6 +6,7 @@ import test, { ExecutionContext } from "ava";
 import { ClusterOptions, ManualClock, Simulator, asFound, startSimulator } from "../../simulator";
 import * as path from "path";
 import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
+import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";
@@ -120,7 +121,7 @@ if (!cli.ok) {
     const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as {
       deployment: { resources: { type: string; outputs: Record<string, { enabled?: boolean; conversionEnabled?: boolean }> }[] };
     };
-    const resource = exported.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/ontap:ClusterSecurity");
+    const resource = exported.deployment.resources.find((r) => r.type === CLUSTER_SECURITY_TYPE);
     t.truthy(resource, "the failed create is recorded, with the cluster's actual settings");
     t.deepEqual(resource?.outputs.fips, { enabled: true });
     t.is(resource?.outputs.softwareDataEncryption.conversionEnabled, false);
@@ -161,7 +162,7 @@ if (!cli.ok) {
     const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as {
       deployment: { resources: { type: string; outputs: Record<string, Record<string, unknown>> }[] };
     };
-    const resource = exported.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/ontap:ClusterSecurity");
+    const resource = exported.deployment.resources.find((r) => r.type === CLUSTER_SECURITY_TYPE);
     t.truthy(resource, "the update in flight was finished and recorded");
     t.deepEqual(resource?.outputs.fips, { enabled: cluster.security.fips?.enabled });
     t.deepEqual(resource?.outputs.managementProtocols, {

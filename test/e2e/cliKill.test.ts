@@ -8,6 +8,7 @@ import test, { ExecutionContext } from "ava";
 import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator";
 import { commandOf, descendantsOf } from "../../harness/processTree";
 import { PulumiProject, findPulumiCli } from "../../harness/pulumiCli";
+import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
 
 const cli = findPulumiCli();
 const inCi = process.env.CI === "true";
@@ -84,7 +85,7 @@ async function assertNextUpConverges(t: ExecutionContext, f: Fixture, onJobQuery
   t.is(cluster.conversionJobs().length, 1, "exactly one conversion job");
   t.deepEqual(cluster.patchesWhileJobRunning.map((entry) => JSON.stringify(entry.body)), [], "no PATCH while a security job ran");
   const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as { deployment: { resources?: ExportedResource[] } };
-  const resource = exported.deployment.resources?.find((r) => r.type === "pulumi-nodejs:dynamic/ontap:ClusterSecurity");
+  const resource = exported.deployment.resources?.find((r) => r.type === CLUSTER_SECURITY_TYPE);
   t.truthy(resource, "the resource is in state");
   t.deepEqual(resource?.outputs.fips, { enabled: true });
   t.deepEqual(resource?.outputs.tls?.protocolVersions, cluster.security.tls?.protocol_versions);

@@ -14,8 +14,9 @@ import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator"
 import { FleetProject, FleetRun } from "../../harness/fleetProject";
 import { Postgres, findPostgres, startPostgres } from "../../harness/postgres";
 import { findPulumiCli } from "../../harness/pulumiCli";
+import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
 
-const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+const CLUSTER_TYPE = CLUSTER_SECURITY_TYPE;
 /** The state database's password: an `@` in it, which Pulumi accepts unencoded too. */
 const PG_PASSWORD = "S3cr@t-pg-Pw";
 const WRONG_PASSWORD = "Wr0ng@pass-xyz";

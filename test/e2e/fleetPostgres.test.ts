@@ -8,8 +8,9 @@ import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator"
 import { FleetProject, FleetRun, StackPlan, killGroup, shard } from "../../harness/fleetProject";
 import { Postgres, findPostgres, startPostgres } from "../../harness/postgres";
 import { findPulumiCli } from "../../harness/pulumiCli";
+import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
 
-const CLUSTER_TYPE = "pulumi-nodejs:dynamic/ontap:ClusterSecurity";
+const CLUSTER_TYPE = CLUSTER_SECURITY_TYPE;
 let postgres: Postgres | undefined;
 // One at a time: each test times pipelines against each other, which concurrent tests would blur.
 

@@ -21,6 +21,7 @@ import { killGroup } from "../../harness/fleetProject";
 import { commandOf, descendantsOf } from "../../harness/processTree";
 import { REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 import { fromPulumi } from "../../harness/pulumiModules";
+import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
 
 const grpc = fromPulumi<typeof GrpcModule>("@grpc/grpc-js");
 const languageGrpc = fromPulumi<typeof LanguageGrpcModule>("@pulumi/pulumi/proto/language_grpc_pb");
@@ -169,8 +170,8 @@ new PolicyPack("probe", { policies: [{
           await unary<AnalyzerPbModule.AnalyzerStackConfigureRequest, unknown>(analyzer.configureStack.bind(analyzer), configure);
           seen.info = await unary<EmptyPbModule.Empty, AnalyzerPbModule.AnalyzerInfo>(analyzer.getAnalyzerInfo.bind(analyzer), new emptyPb.Empty());
           const analyze = new analyzerPb.AnalyzeRequest();
-          analyze.setType("pulumi-nodejs:dynamic/ontap:ClusterSecurity");
-          analyze.setUrn("urn:pulumi:dev::infra::pulumi-nodejs:dynamic/ontap:ClusterSecurity::c1");
+          analyze.setType(CLUSTER_SECURITY_TYPE);
+          analyze.setUrn(`urn:pulumi:dev::infra::${CLUSTER_SECURITY_TYPE}::c1`);
           analyze.setName("c1");
           analyze.setProperties(structPb.Struct.fromJavaScript({}));
           analyze.setOptions(new analyzerPb.AnalyzerResourceOptions());

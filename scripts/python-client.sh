@@ -8,12 +8,13 @@
 # Where: ${PULUMI_ONTAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ontap-security}/venv-netapp-ontap
 # Needs: python3 with the venv module (Debian/Ubuntu: apt-get install python3-venv) and access to PyPI.
 #
-# Why 9.17.1.0: its resources/security_config.py and models/software_data_encryption.py carry every
-# /api/security field up to ONTAP 9.16.1 (software_data_encryption.encryption_state and .rekey), and it
-# is the client release matching the newest ONTAP line the simulator models.
+# Why 9.19.1.0: the newest release; its resources/security_config.py and models (tls.py,
+# software_data_encryption.py) carry every /api/security field up to ONTAP 9.19.1 (tls.offload_enabled,
+# software_data_encryption.encryption_state and .rekey), the newest release the simulator models. The
+# stamp file below names the version, so a change of it rebuilds the cached venv.
 set -euo pipefail
 
-NETAPP_ONTAP_VERSION="9.17.1.0"
+NETAPP_ONTAP_VERSION="9.19.1.0"
 
 cache_dir="${PULUMI_ONTAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ontap-security}"
 venv_dir="$cache_dir/venv-netapp-ontap"

@@ -198,6 +198,19 @@ def step_patch(args, version):
         refused.tls = {"protocol_versions": ["TLSv1"]}
         expect_rest_error(lambda: refused.patch(poll=True, poll_interval=interval), status=400, code=52428824, text="TLSv1 is not supported when FIPS is enabled")
         print("ok - TLSv1 under FIPS is refused with 52428824")
+    if version >= (9, 11, 1):
+        refused = SecurityConfig()
+        refused.tls = {"protocol_versions": ["TLSv1.3", "TLSv1.2", "TLSv1.1"]}
+        expect_rest_error(lambda: refused.patch(poll=True, poll_interval=interval), status=400, code=52428832, text="TLSv1.1 is not supported when FIPS is enabled")
+        print("ok - from 9.11.1 TLSv1.1 under FIPS is refused with 52428832")
+    if version >= (9, 19, 1):
+        offload = SecurityConfig()
+        offload.tls = {"offload_enabled": True}
+        offload.patch(poll=True, poll_interval=interval, poll_timeout=30)
+        check(read_security(version)["tls"]["offload_enabled"] is True, "9.19.1: tls.offload_enabled patched through the client's Tls model")
+    elif version >= (9, 10, 1):
+        expect_rest_error(lambda: SecurityConfig().get(fields="tls.offload_enabled"), status=400, code=262197)
+        print(f"ok - no tls.offload_enabled on {args.version}")
     else:
         expect_rest_error(lambda: SecurityConfig().get(fields="tls.protocol_versions"), status=400, code=262197)
         print(f"ok - no tls fields on {args.version}")
@@ -277,7 +290,7 @@ def step_forms(args, version):
     check(response.http_response.status_code == 200 and list(body) == ["job"], "return_records=true is accepted", body)
     check(list(body["job"]) == ["uuid"], "the job is linked by its uuid alone (the reference's job_link schema)", body)
 
-    # netapp-ontap 9.17.1.0 follows only a link with _links: for a uuid alone it looks for another package's
+    # netapp-ontap 9.19.1.0 follows only a link with _links: for a uuid alone it looks for another package's
     # Job class, and on a 202 says the link is invalid. The job is still there at /api/cluster/jobs/{uuid}.
     change = SecurityConfig()
     change.management_protocols = {"telnet_enabled": False}

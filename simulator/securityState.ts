@@ -50,7 +50,13 @@ export interface FieldSpec {
   writable: boolean;
 }
 
-/** Every leaf field `/api/security` has had, with the release that added it. */
+/**
+ * Every leaf field `/api/security` has had, with the release that added it. Kept apart from the
+ * provider's table (`provider/ontap/securityFields.ts`) on purpose: the simulator is the judge the
+ * provider is tested against, so it must not learn ONTAP from the code it judges. It also has fields the
+ * provider never reads (a write-only trigger). test/layout.test.ts holds the two to the same release
+ * and writability for every field the provider knows.
+ */
 export const SECURITY_FIELDS: readonly FieldSpec[] = [
   { path: "onboard_key_manager_configurable_status.supported", since: "9.7.0", type: "boolean", readable: true, writable: false },
   { path: "onboard_key_manager_configurable_status.message", since: "9.7.0", type: "string", readable: true, writable: false },

@@ -1,12 +1,14 @@
 import test from "ava";
 import { readdirSync, readFileSync, statSync } from "fs";
 import * as path from "path";
-import { EXCLUSION_RULES, FIELD_NAMES, SECURITY_FIELDS, splitField } from "../provider/ontap/securityFields";
+import { EXCLUSION_RULES, FIELD_NAMES, SECURITY_FIELDS, fieldRow, splitField } from "../provider/ontap/securityFields";
 import { ROWS } from "../provider/lifecycle/settings";
 import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
+import { SECURITY_FIELDS as SIMULATOR_FIELDS } from "../simulator/securityState";
 
 // Adding a setting is a row in the wire table, a row in the settings table and its written-out public
-// type: every other module derives what it needs from the tables. These tests keep it so, across
+// type, and a row in the simulator's own table (the judge, kept apart on purpose, but held to the same
+// releases): every other module derives what it needs from the tables. These tests keep it so, across
 // everything shipped (provider/, cli/, policy/).
 
 /** The tests run from build/test; the sources are two folders up. */
@@ -35,7 +37,8 @@ test("every setting is named in at most three files under provider/", (t) => {
   const files = sources(PROVIDER).map((file) => ({ file: path.relative(PROVIDER, file), text: readFileSync(file, "utf8") }));
   t.true(files.length > 20, `expected the provider's sources under ${PROVIDER}`);
   for (const row of ROWS) {
-    const words = [...new Set(namesOf(row))].map((word) => new RegExp(`\\b${word}\\b`, "i"));
+    // Case-sensitive: code names a setting as written (`fips`), prose names the mode (`FIPS`).
+    const words = [...new Set(namesOf(row))].map((word) => new RegExp(`\\b${word}\\b`));
     const naming = files.filter(({ text }) => words.some((word) => word.test(text))).map(({ file }) => file);
     t.true(naming.length >= 2, `${row.setting}: found in ${naming.join(", ")}; the word list no longer finds it`);
     t.true(naming.length <= 3, `${row.setting} is named in ${naming.length} files: ${naming.join(", ")}`);
@@ -75,7 +78,7 @@ test("in cli/ and policy/, only the baseline's rules, the fleet report and the s
   const files = texts("cli", "policy");
   t.true(files.some(({ file }) => file === path.join("policy", "baseline.ts")), `expected the sources under ${ROOT}`);
   for (const { file, text } of files) {
-    const named = ROWS.filter((row) => [...new Set(namesOf(row))].some((word) => new RegExp(`\\b${word}\\b`, "i").test(text))).map((row) => row.setting);
+    const named = ROWS.filter((row) => [...new Set(namesOf(row))].some((word) => new RegExp(`\\b${word}\\b`).test(text))).map((row) => row.setting);
     const allowed = NAMING_OUTSIDE_PROVIDER[file.split(path.sep).join("/")] ?? [];
     const stray = allowed === "any" ? [] : named.filter((setting) => !allowed.includes(setting));
     t.deepEqual(stray, [], `${file} names ${stray.join(", ")}: derive it from the tables (or say here why this file reads it)`);
@@ -89,6 +92,20 @@ test("the resource's type token is written once, in a module that imports nothin
     [path.join("provider", "resourceType.ts")],
   );
   t.notRegex(writing[0]?.text ?? "", /^import /m, "so the CLI and the policy pack can know it without loading @pulumi/pulumi");
+});
+
+test("the simulator's own table of fields has every field of the provider's, from the same release and as writable", (t) => {
+  const simulator = new Map(SIMULATOR_FIELDS.map((field) => [field.path, field]));
+  t.true(FIELD_NAMES.length > 0);
+  for (const name of FIELD_NAMES) {
+    const row = fieldRow(name);
+    const judged = simulator.get(name);
+    t.deepEqual(
+      judged === undefined ? undefined : { since: judged.since, writable: judged.writable, readable: judged.readable },
+      { since: row.since, writable: row.writable, readable: true },
+      `${name}: the provider's table says since ${row.since}, ${row.writable ? "writable" : "read-only"}`,
+    );
+  }
 });
 
 test("the reboot FIPS needs is stated by the table alone: the public TSDoc names the same release", (t) => {

@@ -194,3 +194,53 @@ export function patchGroups(rows: readonly SettingRow[], desired: object): Setti
   for (const row of rows.filter((r) => r.oneWay !== undefined)) groups.push([row]);
   return groups;
 }
+
+/**
+ * What to do about ONTAP's documented refusals of `PATCH /api/security`, by code (docs/ontap-api.md lists
+ * them with the release that documents each), worded with the program's setting names; `NEXT_UP` says what
+ * the next `pulumi up` does. What follows from the program alone is stopped before any PATCH (rules of
+ * the tables); these are for what only the cluster knows.
+ */
+export function codeAdvice(NEXT_UP: string): Readonly<Record<string, string>> {
+  const WAIT_THEN_UP = `wait for it to end, then run 'pulumi up' again: ${NEXT_UP}`;
+  return {
+  "52428817": "Remove SSLv3 from tls.protocolVersions while FIPS is on.",
+  "52428824": "Remove TLSv1 from tls.protocolVersions while FIPS is on.",
+  "52428832": "Remove TLSv1.1 from tls.protocolVersions while FIPS is on (ONTAP 9.11.1 and later allow only TLSv1.2 and TLSv1.3).",
+  "52428830": "Raise the cluster's minimum security strength for certificates to one FIPS allows ('security config modify'), then run 'pulumi up' again.",
+  "52559974": "Install a FIPS-compliant certificate for the cluster, then run 'pulumi up' again.",
+  "196608081": "Conversion needs aggregates that are empty or hold only metadata volumes: move the data volumes off, or leave conversionEnabled out.",
+  "196608082": "Switch the MetroCluster configuration back, then run 'pulumi up' again.",
+  "5636142": `Complete the upgrade of every node, then run 'pulumi up' again: ${NEXT_UP}.`,
+  "5636145": "Turn telnet and rsh off (managementProtocols) while FIPS is on.",
+  "196608387": "A conversion cannot be undone: remove conversionEnabled: false from the program.",
+  "196608388": "Send conversionEnabled and disabledByDefault in separate updates (the provider does); if another tool sent this, change one at a time.",
+  "196608389": "A conversion and a rekey cannot go in one request: convert first.",
+  "196608390": "rekey accepts only true.",
+  "196608391": "A rekey and disabledByDefault cannot go in one request.",
+  "196608370": `A conversion is already running (softwareDataEncryption.encryptionState says how far): ${WAIT_THEN_UP}.`,
+  "196608371": `A rekey is already running (softwareDataEncryption.encryptionState says how far): ${WAIT_THEN_UP}.`,
+  "196608070": "Configure the Onboard Key Manager or an external key manager ('security key-manager onboard enable' or 'security key-manager external enable'), then run 'pulumi up' again.",
+  "65536987": "The cluster cannot reach its key servers: check 'security key-manager external show-status' and the network to them, then run 'pulumi up' again.",
+  "196608047": `A volume move is in progress ('volume move show'): ${WAIT_THEN_UP}.`,
+  "196608368": "Bring the offline data volumes online ('volume online'), then run 'pulumi up' again.",
+  "196608369": "Read-only or primordial data-protection volumes cannot be converted: break or delete their relationships first, then run 'pulumi up' again.",
+  "196608372": `An automated update is in progress: ${WAIT_THEN_UP}.`,
+  "196608373": `Complete the upgrade of every node, then run 'pulumi up' again: ${NEXT_UP}.`,
+  "196608374": "Start the stopped SVMs ('vserver start'), then run 'pulumi up' again.",
+  "196608375": `A temporary volume exists: ${WAIT_THEN_UP}.`,
+  "196608376": "ONTAP reported an internal error: look at the event log ('event log show') and contact NetApp support if it persists.",
+  "196608377": "ONTAP reported an internal error: look at the event log ('event log show') and contact NetApp support if it persists.",
+  "196608379": "ONTAP reported an internal error: look at the event log ('event log show') and contact NetApp support if it persists.",
+  "196608378": "Bring every SVM's key manager to the same kind (all onboard or all external), then run 'pulumi up' again.",
+  "196608380": `wafliron is running on an aggregate: ${WAIT_THEN_UP}.`,
+  "196608381": `A clone split is in progress ('volume clone split show'): ${WAIT_THEN_UP}.`,
+  "196608382": `A volume rehost is in progress: ${WAIT_THEN_UP}.`,
+  "196608383": "SnapLock volumes cannot be converted: leave conversionEnabled out on this cluster, or convert the other volumes by other means.",
+  "196608384": "Convert the plain-text volumes before a rekey.",
+  "196608385": `The keystore is being switched: ${WAIT_THEN_UP}.`,
+  "196608386": `An SVM rekey is in progress: ${WAIT_THEN_UP}.`,
+  "196608392": "A cluster-level rekey needs every node at ONTAP 9.16.1 or later: finish the upgrade first.",
+  "196608393": "This platform does not support a cluster-level rekey.",
+  };
+}

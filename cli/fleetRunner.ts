@@ -311,8 +311,11 @@ async function runStack(
       else await selected.refresh({ ...common, ...(options.clearPendingCreates ? { clearPendingCreates: true } : {}) });
       if (tally.conflict !== undefined) return result("failed");
       // A program may declare fewer resources than the inventory lists (a YAML program declares a fixed
-      // number): a cluster no resource manages is not as declared, however green the run.
-      const unmanaged = unmanagedClusters(stack, tally.collector.records(tally.ops, tally.failedUrns, (op) => !UNCHANGED.has(op), stack.clusters));
+      // number): a cluster no resource manages is not as declared, however green the run. A plain
+      // refresh runs no program (it reads what state has: none for a create a killed run left
+      // pending and --clear-pending-creates dropped), so it cannot tell.
+      const programRan = options.command !== "refresh" || options.driftCheck;
+      const unmanaged = programRan ? unmanagedClusters(stack, tally.collector.records(tally.ops, tally.failedUrns, (op) => !UNCHANGED.has(op), stack.clusters)) : [];
       if (unmanaged.length > 0) {
         return await withState(
           result("failed", {

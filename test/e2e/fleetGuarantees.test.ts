@@ -10,10 +10,10 @@ import { existsSync, readFileSync, writeFileSync } from "fs";
 import { createServer } from "net";
 import * as path from "path";
 import { stringify } from "yaml";
-import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator";
+import { SimCluster, Simulator } from "../../simulator";
 import { FleetProject, FleetRun } from "../../harness/fleetProject";
 import { Postgres, findPostgres, startPostgres } from "../../harness/postgres";
-import { findPulumiCli } from "../../harness/pulumiCli";
+import { fleetPrerequisites, fleetSimulator } from "./fleetFixtures";
 import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
 
 const CLUSTER_TYPE = CLUSTER_SECURITY_TYPE;
@@ -29,23 +29,6 @@ test.before(async () => {
 test.after.always(async () => {
   await postgres?.stop();
 });
-
-/** The CLI and the server, or a failure saying which is missing (CI installs both: never a silent skip). */
-function prerequisites(t: ExecutionContext): { cliDir: string; pg: Postgres } {
-  const cli = findPulumiCli();
-  if (!cli.ok) throw new Error(`no Pulumi CLI: ${cli.reason}`);
-  if (postgres === undefined) throw new Error(`no PostgreSQL: ${(findPostgres() as { reason: string }).reason}`);
-  t.timeout(10 * 60_000);
-  return { cliDir: cli.dir, pg: postgres };
-}
-
-async function simulator(t: ExecutionContext, prefix: string, count: number, jobDurationMs: number): Promise<Simulator> {
-  const sim = await startSimulator({
-    clusters: Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, security: asFound(), scenario: { jobDurationMs } })),
-  });
-  t.teardown(() => sim.close());
-  return sim;
-}
 
 function project(t: ExecutionContext, cliDir: string, sim: Simulator, backend: string): FleetProject {
   const p = new FleetProject(cliDir, sim, { backend, env: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE } });
@@ -119,8 +102,8 @@ const BACKEND_ROWS: readonly { readonly title: string; readonly url: (port: numb
 ];
 
 test.serial("a backend URL's credentials never appear, whichever form the URL takes and however the backend fails", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "creds", BACKEND_ROWS.length, 200);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 10 * 60_000);
+  const sim = await fleetSimulator(t, "creds", BACKEND_ROWS.length, 200);
   const closed = await closedPort();
   const first = project(t, cliDir, sim, pg.url);
   // A new PostgreSQL backend makes its table on first use: once, before the rows.
@@ -153,8 +136,8 @@ test.serial("a backend URL's credentials never appear, whichever form the URL ta
 });
 
 test.serial("bad input is refused before anything runs (exit 2, one clear line), quoting no credential", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "input", 2, 200);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 10 * 60_000);
+  const sim = await fleetSimulator(t, "input", 2, 200);
   const [c1, c2] = sim.clusters as [SimCluster, SimCluster];
   const p = project(t, cliDir, sim, pg.url);
   const port = c1.host.split(":")[1] as string;
@@ -206,8 +189,8 @@ test.serial("bad input is refused before anything runs (exit 2, one clear line),
 });
 
 test.serial("Ctrl-C in a terminal (SIGINT to the whole process group) mid-up: the steps in flight finish and are recorded, the lock is released", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "ctrlc", 3, 6_000);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 10 * 60_000);
+  const sim = await fleetSimulator(t, "ctrlc", 3, 6_000);
   const p = project(t, cliDir, sim, pg.url);
   const [a, b, c] = sim.clusters as [SimCluster, SimCluster, SimCluster];
   // Two stacks, one at a time: the second must never start.
@@ -238,8 +221,8 @@ test.serial("Ctrl-C in a terminal (SIGINT to the whole process group) mid-up: th
 });
 
 test.serial("a closed terminal (SIGHUP to the whole process group, twice, its output gone) mid-up: the steps in flight finish and are recorded, the lock is released, the summary is written", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "hangup", 3, 6_000);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 10 * 60_000);
+  const sim = await fleetSimulator(t, "hangup", 3, 6_000);
   const p = project(t, cliDir, sim, pg.url);
   const [a, b, c] = sim.clusters as [SimCluster, SimCluster, SimCluster];
   const inventory = inventoryFile(p, { project: ".", backend: pg.url, stacks: [{ name: "hangup-1", clusters: [a.host, b.host] }, { name: "hangup-2", clusters: [c.host] }] });
@@ -274,8 +257,8 @@ test.serial("a closed terminal (SIGHUP to the whole process group, twice, its ou
 });
 
 test.serial("with the ONTAP account only in stack config, two names for one cluster are caught as the stacks report its uuid: the second stack fails naming both", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "claims", 1, 200);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 10 * 60_000);
+  const sim = await fleetSimulator(t, "claims", 1, 200);
   const cluster = sim.clusters[0] as SimCluster;
   const port = cluster.host.split(":")[1] as string;
   // No account in the environment: the runner cannot ask the clusters before the run.

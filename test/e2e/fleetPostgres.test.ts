@@ -4,10 +4,10 @@
  * pipeline killed mid-`up`. After each, every stack's state is checked against its clusters.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator, asFound, startSimulator } from "../../simulator";
+import { SimCluster, Simulator } from "../../simulator";
 import { FleetProject, FleetRun, StackPlan, killGroup, shard } from "../../harness/fleetProject";
 import { Postgres, findPostgres, startPostgres } from "../../harness/postgres";
-import { findPulumiCli } from "../../harness/pulumiCli";
+import { fleetPrerequisites, fleetSimulator } from "./fleetFixtures";
 import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
 
 const CLUSTER_TYPE = CLUSTER_SECURITY_TYPE;
@@ -20,23 +20,6 @@ test.before(async () => {
 test.after.always(async () => {
   await postgres?.stop();
 });
-
-/** The CLI and the server, or a failure saying which is missing (CI installs both: never a silent skip). */
-function prerequisites(t: ExecutionContext): { cliDir: string; pg: Postgres } {
-  const cli = findPulumiCli();
-  if (!cli.ok) throw new Error(`no Pulumi CLI: ${cli.reason}`);
-  if (postgres === undefined) throw new Error(`no PostgreSQL: ${(findPostgres() as { reason: string }).reason}`);
-  t.timeout(20 * 60_000);
-  return { cliDir: cli.dir, pg: postgres };
-}
-
-async function simulator(t: ExecutionContext, prefix: string, count: number, jobDurationMs: number): Promise<Simulator> {
-  const sim = await startSimulator({
-    clusters: Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, security: asFound(), scenario: { jobDurationMs } })),
-  });
-  t.teardown(() => sim.close());
-  return sim;
-}
 
 function project(t: ExecutionContext, cliDir: string, sim: Simulator, pg: Postgres): FleetProject {
   const p = new FleetProject(cliDir, sim, { backend: pg.url });
@@ -101,8 +84,8 @@ async function locks(pg: Postgres, stack: string): Promise<number> {
 }
 
 test.serial("two pipelines on disjoint stacks of one PostgreSQL backend both succeed; a drift check then finds only the cluster changed behind their back", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "disjoint", 8, 300);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 20 * 60_000);
+  const sim = await fleetSimulator(t, "disjoint", 8, 300);
   const east = project(t, cliDir, sim, pg);
   const west = project(t, cliDir, sim, pg);
   const [eastStacks, westStacks] = [shard(sim, 4, "disjoint").slice(0, 2), shard(sim, 4, "disjoint").slice(2)] as [StackPlan[], StackPlan[]];
@@ -150,8 +133,8 @@ test.serial("two pipelines on disjoint stacks of one PostgreSQL backend both suc
 });
 
 test.serial("two pipelines on the same stack: the second fails naming the lock, or waits for it and finds nothing left to do; state intact", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "same", 2, 8_000);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 20 * 60_000);
+  const sim = await fleetSimulator(t, "same", 2, 8_000);
   const p = project(t, cliDir, sim, pg);
   const stacks = shard(sim, 1, "same");
   const inventory = p.writeInventory(stacks);
@@ -176,8 +159,8 @@ test.serial("two pipelines on the same stack: the second fails naming the lock, 
 });
 
 test.serial("a pipeline killed mid-up leaves a stale lock, reported with `pulumi cancel`; after it and a refresh, the next up converges with no PATCH repeated", async (t) => {
-  const { cliDir, pg } = prerequisites(t);
-  const sim = await simulator(t, "killed", 2, 6_000);
+  const { cliDir, pg } = fleetPrerequisites(t, postgres, 20 * 60_000);
+  const sim = await fleetSimulator(t, "killed", 2, 6_000);
   const p = project(t, cliDir, sim, pg);
   const stacks = shard(sim, 1, "killed");
   const inventory = p.writeInventory(stacks);

@@ -14,16 +14,12 @@ import { findPulumiCli, offlineCliEnv } from "../../harness/pulumiCli";
 import { buildGoProgram, findSdkGenerator, generateSdk } from "../../harness/pluginSdks";
 import { PLUGIN_BIN } from "../../harness/yamlHost";
 import { runProgram } from "../../harness/run";
+import { checkInlineRun } from "./pluginInline";
 
 const cli = findPulumiCli();
 const generator = findSdkGenerator();
 const missing = [cli, generator].find((lookup) => !lookup.ok);
 
-interface Seen {
-  up: { result: string; fips: { enabled: boolean }; cluster: string };
-  preview: { changes: Record<string, number>; detailedDiff: Record<string, { kind: string; inputDiff: boolean }> };
-  refresh: { result: string };
-}
 
 if (missing !== undefined && !missing.ok) {
   test(`the Pulumi CLI and the SDK generator are available (${missing.reason})`, (t) => {
@@ -52,20 +48,6 @@ if (missing !== undefined && !missing.ok) {
       env: { ...env, ONTAP_HOST: cluster.host, ONTAP_USERNAME: sim.username, ONTAP_PASSWORD: sim.password, ONTAP_CA_CERTIFICATE: sim.caCertificate },
       timeoutMs: 10 * 60_000,
     });
-    t.is(run.code, 0, run.output);
-    const lines = run.output.trim().split("\n");
-    const seen = JSON.parse(lines[lines.length - 1] ?? "{}") as Seen;
-    t.deepEqual(seen.up, { result: "succeeded", fips: { enabled: true }, cluster: "paris-a" });
-    t.true(cluster.security.fips?.enabled);
-    t.deepEqual(seen.preview.detailedDiff, { "managementProtocols.telnetEnabled": { kind: "update", inputDiff: false } });
-    t.is(seen.preview.changes.update, 1);
-    t.is(seen.refresh.result, "succeeded");
-    t.false(run.output.includes(sim.password), "the password was not printed");
-    const exported = await runProgram("pulumi", ["stack", "export", "--stack", "dev", "--non-interactive"], { cwd: work, env });
-    t.is(exported.code, 0, exported.output);
-    t.false(exported.output.includes(sim.password), "the password is not in the state in plaintext");
-    const state = JSON.parse(exported.output) as { deployment: { resources: { type: string; inputs?: { password?: { ciphertext?: string } } }[] } };
-    const provider = state.deployment.resources.find((r) => r.type === "pulumi:providers:ontap-security");
-    t.is(typeof provider?.inputs?.password?.ciphertext, "string", "the provider's password is in the state encrypted");
+    await checkInlineRun(t, run, cluster, sim.password, work, env);
   });
 }

@@ -128,7 +128,8 @@ test.serial("a backend URL's credentials never appear, whichever form the URL ta
       const summary = JSON.parse(outputs.json ?? "{}") as { stacks: { status: string; error?: string }[] };
       t.is(summary.stacks[0]?.status, "failed", row.title);
       t.regex(summary.stacks[0]?.error ?? "", row.error as RegExp, `${row.title}: Pulumi's error is kept, redacted`);
-      t.regex(summary.stacks[0]?.error ?? "", /^error: unable to open bucket postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\//, `${row.title}: Pulumi's own words, the URL redacted`);
+      // CLI v3.248 says `unable to open bucket postgres://…`, v3.276 `unable to open state database "postgres://…"`.
+      t.regex(summary.stacks[0]?.error ?? "", /^error: unable to open (bucket|state database) "?postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\//, `${row.title}: Pulumi's own words, the URL redacted`);
       t.is(cluster.patches().length, 0, `${row.title}: nothing changed`);
     }
     assertNoCredential(t, sim, outputs, row.title);

@@ -9,7 +9,7 @@ import * as t from "io-ts";
 import { isLeft } from "fp-ts/Either";
 import { YAMLParseError, parse } from "yaml";
 import { validationProblems } from "../provider/ontap/decode";
-import { OntapSecurityError } from "../provider/ontap/errors";
+import { OntapSecurityError } from "../provider/ontap/ontapError";
 import { baseUrlOf } from "../provider/ontap/host";
 import { redactUrls } from "./fleetRedact";
 

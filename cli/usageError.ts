@@ -1,4 +1,4 @@
-import { OntapSecurityError } from "../provider/ontap/errors";
+import { OntapSecurityError } from "../provider/ontap/ontapError";
 
 /**
  * A command line the package's command cannot act on: an unknown subcommand or option, or a value

@@ -13,24 +13,16 @@ export {
   SecurityJobInProgressError,
   UnsupportedSettingError,
 } from "./lifecycle/errors";
+export { OntapError, OntapSecurityError } from "./ontap/ontapError";
+export { OntapInvalidHostError, OntapUnsupportedReleaseError } from "./ontap/clusterErrors";
+export { OntapApiError, OntapRedirectError, OntapResponseTooLargeError } from "./ontap/httpErrors";
 export {
-  OntapApiError,
   OntapBodyStalledError,
   OntapCertificateError,
   OntapClientCertificateRefusedError,
   OntapDeadlineError,
-  OntapDecodeError,
-  OntapError,
-  OntapInvalidHostError,
-  OntapJobFailedError,
-  OntapJobLostError,
-  OntapJobTimeoutError,
-  OntapJobUnreachableError,
   OntapNetworkError,
-  OntapNotAppliedError,
-  OntapPatchOutcomeUnknownError,
-  OntapRedirectError,
-  OntapResponseTooLargeError,
-  OntapSecurityError,
-  OntapUnsupportedReleaseError,
-} from "./ontap/errors";
+} from "./ontap/networkErrors";
+export { OntapDecodeError } from "./ontap/decodeError";
+export { OntapJobFailedError, OntapJobLostError, OntapJobTimeoutError, OntapJobUnreachableError } from "./ontap/jobErrors";
+export { OntapNotAppliedError, OntapPatchOutcomeUnknownError } from "./ontap/patchOutcomeErrors";

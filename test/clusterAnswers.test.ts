@@ -9,7 +9,7 @@ import { AddressInfo } from "net";
 import { simulatorCertificate } from "../simulator/certificate";
 import { startSimulator } from "../simulator";
 import { OntapClient } from "../provider/ontap/client";
-import { OntapDecodeError } from "../provider/ontap/errors";
+import { OntapDecodeError } from "../provider/ontap/decodeError";
 import { createResource, defaultEnv } from "../provider/lifecycle/operations";
 import { systemClock } from "../provider/ontap/clock";
 

@@ -1,13 +1,9 @@
 import test from "ava";
 import { Clock } from "../provider/ontap/clock";
 import { JobTransport, nextPollDelay, waitForJob } from "../provider/ontap/jobWaiter";
-import {
-  OntapApiError,
-  OntapJobFailedError,
-  OntapJobTimeoutError,
-  OntapJobUnreachableError,
-  OntapNetworkError,
-} from "../provider/ontap/errors";
+import { OntapApiError } from "../provider/ontap/httpErrors";
+import { OntapNetworkError } from "../provider/ontap/networkErrors";
+import { OntapJobFailedError, OntapJobTimeoutError, OntapJobUnreachableError } from "../provider/ontap/jobErrors";
 import { OntapRequest, OntapResponse } from "../provider/ontap/transport";
 
 /** Virtual time: sleeping advances it at once, and every pause is recorded. */

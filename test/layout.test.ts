@@ -9,7 +9,8 @@ import { SECURITY_FIELDS as SIMULATOR_FIELDS } from "../simulator/securityState"
 // Adding a setting is a row in the wire table, a row in the settings table and its written-out public
 // type, and a row in the simulator's own table (the judge, kept apart on purpose, but held to the same
 // releases): every other module derives what it needs from the tables. These tests keep it so, across
-// everything shipped (provider/, cli/, policy/).
+// everything shipped (provider/, cli/, policy/). One more keeps the ONTAP layer looking no further
+// than itself.
 
 /** The tests run from build/test; the sources are two folders up. */
 const ROOT = path.join(__dirname, "..", "..");
@@ -114,4 +115,17 @@ test("the reboot FIPS needs is stated by the table alone: the public TSDoc names
   const rebootLines = tsdoc.split("\n").filter((line) => /reboot/i.test(line));
   t.true(rebootLines.length > 0);
   for (const line of rebootLines) t.regex(line, new RegExp(`[Bb]efore ONTAP ${before.replace(/\./g, "\\.")}\\b`), line.trim());
+});
+
+test("the ONTAP layer imports only its own modules and libraries: nothing of the lifecycle, the resource or Pulumi", (t) => {
+  const files = texts(path.join("provider", "ontap"));
+  t.true(files.length > 10, `expected the ONTAP layer's sources under ${PROVIDER}`);
+  const seen = new Set<string>();
+  for (const { file, text } of files) {
+    const specifiers = [...text.matchAll(/(?:\bfrom\s+|\brequire\(\s*|\bimport\(\s*)["']([^"']+)["']/g)].map((match) => match[1] ?? "");
+    for (const specifier of specifiers) seen.add(specifier);
+    const outward = specifiers.filter((specifier) => specifier.startsWith("..") || specifier.startsWith("@pulumi/"));
+    t.deepEqual(outward, [], `${file} imports ${outward.join(", ")}`);
+  }
+  t.true(seen.has("io-ts") && seen.has("./ontapError"), "the imports the layer is known to have were not found");
 });

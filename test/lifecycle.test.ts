@@ -13,14 +13,10 @@ import {
   SecurityJobInProgressError,
   UnsupportedSettingError,
 } from "../provider/lifecycle/errors";
-import {
-  OntapApiError,
-  OntapJobFailedError,
-  OntapJobLostError,
-  OntapNetworkError,
-  OntapNotAppliedError,
-  OntapPatchOutcomeUnknownError,
-} from "../provider/ontap/errors";
+import { OntapApiError } from "../provider/ontap/httpErrors";
+import { OntapNetworkError } from "../provider/ontap/networkErrors";
+import { OntapJobFailedError, OntapJobLostError } from "../provider/ontap/jobErrors";
+import { OntapNotAppliedError, OntapPatchOutcomeUnknownError } from "../provider/ontap/patchOutcomeErrors";
 import { OntapClient } from "../provider/ontap/client";
 import { parseVersion } from "../provider/ontap/versions";
 

@@ -9,15 +9,8 @@ import type { IncomingMessage, ServerResponse } from "http";
 import { AddressInfo, Socket } from "net";
 import { simulatorCertificate } from "../simulator/certificate";
 import { Clock } from "../provider/ontap/clock";
-import {
-  OntapApiError,
-  OntapBodyStalledError,
-  OntapDeadlineError,
-  OntapNetworkError,
-  OntapRedirectError,
-  OntapResponseTooLargeError,
-  OntapCertificateError,
-} from "../provider/ontap/errors";
+import { OntapApiError, OntapRedirectError, OntapResponseTooLargeError } from "../provider/ontap/httpErrors";
+import { OntapBodyStalledError, OntapDeadlineError, OntapNetworkError, OntapCertificateError } from "../provider/ontap/networkErrors";
 import { OntapTransport, TransportOptions, retryAfterMs, shouldRetry } from "../provider/ontap/transport";
 import { MAX_QUOTED_CHARS } from "../provider/ontap/redact";
 

@@ -3,22 +3,11 @@
  * happened; only this layer knows the user is running Pulumi, with arguments, stack config and
  * environment variables, and `pulumi refresh` and `pulumi up` to bring state and cluster together.
  */
-import {
-  OntapApiError,
-  OntapCertificateError,
-  OntapClientCertificateRefusedError,
-  OntapDeadlineError,
-  OntapError,
-  OntapJobFailedError,
-  OntapJobLostError,
-  OntapJobTimeoutError,
-  OntapJobUnreachableError,
-  OntapNetworkError,
-  OntapNotAppliedError,
-  OntapPatchOutcomeUnknownError,
-  OntapRedirectError,
-  OntapResponseTooLargeError,
-} from "../ontap/errors";
+import { OntapError } from "../ontap/ontapError";
+import { OntapApiError, OntapRedirectError, OntapResponseTooLargeError } from "../ontap/httpErrors";
+import { OntapCertificateError, OntapClientCertificateRefusedError, OntapDeadlineError, OntapNetworkError } from "../ontap/networkErrors";
+import { OntapJobFailedError, OntapJobLostError, OntapJobTimeoutError, OntapJobUnreachableError } from "../ontap/jobErrors";
+import { OntapNotAppliedError, OntapPatchOutcomeUnknownError } from "../ontap/patchOutcomeErrors";
 import { CONNECTION_SOURCES, sourcesOf } from "./connection";
 import { codeAdvice } from "./settings";
 

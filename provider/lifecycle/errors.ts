@@ -1,8 +1,8 @@
 /**
  * The errors of the resource's lifecycle: each names the setting, the cluster and what to do. They
- * belong to the package's one family (`OntapSecurityError`, in `ontap/errors.ts`).
+ * belong to the package's one family (`OntapSecurityError`, in `ontap/ontapError.ts`).
  */
-import { OntapSecurityError } from "../ontap/errors";
+import { OntapSecurityError } from "../ontap/ontapError";
 import { escapeControlCharacters } from "../ontap/redact";
 
 /** A cluster's name as messages show it: it comes from the cluster, so its control characters are escaped. */

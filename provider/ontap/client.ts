@@ -5,17 +5,13 @@
 import { Clock, systemClock } from "./clock";
 import { ClusterWire, JobCollection, JobLink, SecurityPatch, SecurityWire } from "./codecs";
 import { decodeOrThrow } from "./decode";
-import {
-  OntapApiError,
-  OntapDecodeError,
-  OntapError,
-  OntapJobFailedError,
-  OntapJobLostError,
-  OntapNetworkError,
-  OntapNotAppliedError,
-  OntapPatchOutcomeUnknownError,
-  OntapUnsupportedReleaseError,
-} from "./errors";
+import { OntapError } from "./ontapError";
+import { OntapUnsupportedReleaseError } from "./clusterErrors";
+import { OntapApiError } from "./httpErrors";
+import { OntapNetworkError } from "./networkErrors";
+import { OntapDecodeError } from "./decodeError";
+import { OntapJobFailedError, OntapJobLostError } from "./jobErrors";
+import { OntapNotAppliedError, OntapPatchOutcomeUnknownError } from "./patchOutcomeErrors";
 import { JobOutcome, JobRef, jobRefOf, waitForJob } from "./jobWaiter";
 import { isEmptyPatch, patchMismatches, remainingPatch, wireValue } from "./readBack";
 import { ONE_WAY_FIELDS } from "./securityFields";

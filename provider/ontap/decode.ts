@@ -6,7 +6,8 @@
 import * as t from "io-ts";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
-import { OntapDecodeError, RequestContext } from "./errors";
+import { RequestContext } from "./ontapError";
+import { OntapDecodeError } from "./decodeError";
 
 /** One mismatch between a value and its codec, at the deepest place it was found. */
 export interface ValidationProblem {

@@ -2,7 +2,7 @@
  * What a `host` value means: the one parser of the cluster's address, for the transport that connects
  * to it and for check, which refuses a bad one before anything is sent. Pure: it sends nothing.
  */
-import { OntapInvalidHostError } from "./errors";
+import { OntapInvalidHostError } from "./clusterErrors";
 import { redactHost } from "./redact";
 
 /**

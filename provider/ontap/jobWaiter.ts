@@ -12,7 +12,9 @@
 import { Clock, systemClock } from "./clock";
 import { JobState, JobWire } from "./codecs";
 import { decodeOrThrow } from "./decode";
-import { OntapApiError, OntapJobFailedError, OntapNetworkError, OntapJobTimeoutError, OntapJobUnreachableError } from "./errors";
+import { OntapApiError } from "./httpErrors";
+import { OntapNetworkError } from "./networkErrors";
+import { OntapJobFailedError, OntapJobTimeoutError, OntapJobUnreachableError } from "./jobErrors";
 import { OntapTransport } from "./transport";
 
 /** What the waiter needs of a transport (a fake one in tests). */

@@ -11,17 +11,9 @@ import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
 import { Clock, systemClock } from "./clock";
 import { ErrorBody, JobLink } from "./codecs";
-import {
-  OntapApiError,
-  OntapBodyStalledError,
-  OntapDeadlineError,
-  OntapError,
-  OntapNetworkError,
-  OntapRedirectError,
-  OntapResponseTooLargeError,
-  RequestContext,
-  networkErrorOf,
-} from "./errors";
+import { OntapError, RequestContext } from "./ontapError";
+import { OntapApiError, OntapRedirectError, OntapResponseTooLargeError } from "./httpErrors";
+import { OntapBodyStalledError, OntapDeadlineError, OntapNetworkError, networkErrorOf } from "./networkErrors";
 import { baseUrlOf } from "./host";
 import { quoteServerText, redactHost } from "./redact";
 

@@ -19,7 +19,8 @@ import { preflight } from "../../provider/lifecycle/preflight";
 import { blamedArgument } from "../../provider/lifecycle/advice";
 import { validateInputs } from "../../provider/lifecycle/check";
 import { OntapTransport } from "../../provider/ontap/transport";
-import { OntapApiError, OntapCertificateError, OntapClientCertificateRefusedError } from "../../provider/ontap/errors";
+import { OntapApiError } from "../../provider/ontap/httpErrors";
+import { OntapCertificateError, OntapClientCertificateRefusedError } from "../../provider/ontap/networkErrors";
 import { LifecycleEnv } from "../../provider/lifecycle/operations";
 
 interface Certificates {

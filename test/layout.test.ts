@@ -9,8 +9,8 @@ import { SECURITY_FIELDS as SIMULATOR_FIELDS } from "../simulator/securityState"
 // Adding a setting is a row in the wire table, a row in the settings table and its written-out public
 // type, and a row in the simulator's own table (the judge, kept apart on purpose, but held to the same
 // releases): every other module derives what it needs from the tables. These tests keep it so, across
-// everything shipped (provider/, cli/, policy/). One more keeps the ONTAP layer looking no further
-// than itself.
+// everything shipped (provider/, cli/, policy/). Two more keep every shipped file short and the ONTAP
+// layer looking no further than itself.
 
 /** The tests run from build/test; the sources are two folders up. */
 const ROOT = path.join(__dirname, "..", "..");
@@ -115,6 +115,19 @@ test("the reboot FIPS needs is stated by the table alone: the public TSDoc names
   const rebootLines = tsdoc.split("\n").filter((line) => /reboot/i.test(line));
   t.true(rebootLines.length > 0);
   for (const line of rebootLines) t.regex(line, new RegExp(`[Bb]efore ONTAP ${before.replace(/\./g, "\\.")}\\b`), line.trim());
+});
+
+/** The most lines a shipped source file may have: past it, a file is doing more than one thing. */
+const MAX_LINES = 400;
+
+test(`no shipped source file (provider/, cli/, simulator/, policy/) is over ${MAX_LINES} lines`, (t) => {
+  const files = texts("provider", "cli", "simulator", "policy");
+  t.true(files.length > 40, `expected the shipped sources under ${ROOT}`);
+  const long = files
+    .map(({ file, text }) => ({ file, lines: text.split("\n").length - (text.endsWith("\n") ? 1 : 0) }))
+    .filter(({ lines }) => lines > MAX_LINES)
+    .map(({ file, lines }) => `${file}: ${lines} lines`);
+  t.deepEqual(long, [], "split each by responsibility into modules named after what they export");
 });
 
 test("the ONTAP layer imports only its own modules and libraries: nothing of the lifecycle, the resource or Pulumi", (t) => {

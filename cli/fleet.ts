@@ -15,7 +15,7 @@ import { Redactor } from "./fleetRedact";
 import { EXIT, renderSummary, summary } from "./fleetReport";
 import { FLEET_COMMANDS, FleetCommand, FleetProgress, StackResult, runFleet } from "./fleetRunner";
 import { Shard, describeShard, parseShard, shardStacks } from "./fleetShard";
-import { runReportCommand, writeRunReport } from "./reportCommand";
+import { REPORT_FILES, reportTargetProblem, runReportCommand, summaryFileName, writeRunReport } from "./reportCommand";
 import { UsageError, integerOption } from "./usageError";
 
 export const FLEET_USAGE = `usage: pulumi-ontap-security fleet preview|up|refresh --inventory FILE [options]
@@ -296,6 +296,11 @@ export async function runFleetCommand(args: string[]): Promise<number> {
   redactor = Redactor.forFleet([inventory.backend, process.env.PULUMI_BACKEND_URL], process.env);
   if (line.json !== undefined) {
     const problem = jsonTargetProblem(line.json, inventory.file);
+    if (problem !== undefined) return fail(`${problem}; nothing was run`);
+  }
+  if (line.report !== undefined) {
+    const files = [summaryFileName(line.shard), ...Object.values(REPORT_FILES)];
+    const problem = reportTargetProblem("--report", line.report, inventory.file, files);
     if (problem !== undefined) return fail(`${problem}; nothing was run`);
   }
   const cliProblem = line.pulumiRoot === undefined ? pulumiOnPathProblem(process.env.PATH) : pulumiRootProblem(line.pulumiRoot);

@@ -3,7 +3,7 @@
  * `fleet report SUMMARY.json|DIR... [--inventory FILE] --out DIR`, which rebuilds one from the JSON
  * summaries of earlier runs (a fleet's shards merged into one report and one exit code).
  */
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
+import { accessSync, constants, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { Inventory, loadInventory } from "./fleetInventory";
@@ -56,6 +56,47 @@ export function writeRunReport(dir: string, summary: FleetSummary, inventory: In
   const command = `${summary.command}${summary.driftCheck ? " --drift-check" : ""}`;
   const expected = expectedStacks(inventory, inventoryArg, command, summary.shard?.count).filter((s) => summary.shard === undefined || s.shard === describeShard(summary.shard));
   return [summaryFile, ...writeReports(dir, buildReport([summary], { expected }))];
+}
+
+/**
+ * Why `option DIR` cannot take the report's files, or undefined. Checked before anything runs: DIR
+ * may be missing (it is made), but then its nearest existing folder must be writable; an existing DIR
+ * must be a writable folder; and none of the files written there may be the inventory.
+ */
+export function reportTargetProblem(option: string, dir: string, inventory: string | undefined, files: readonly string[]): string | undefined {
+  const quoted = `${option} ${JSON.stringify(dir)}`;
+  let existing = path.resolve(dir);
+  for (;;) {
+    let stat;
+    try {
+      stat = statSync(existing);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") return `${quoted}: ${(error as Error).message}`;
+      const parent = path.dirname(existing);
+      if (parent === existing) return `${quoted}: no folder of it exists`;
+      existing = parent;
+      continue;
+    }
+    if (!stat.isDirectory()) return `${quoted}: ${JSON.stringify(existing)} is not a folder`;
+    break;
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    return `${quoted}: ${JSON.stringify(existing)} cannot be written`;
+  }
+  if (inventory !== undefined) {
+    let inventoryPath: string;
+    try {
+      inventoryPath = realpathSync(inventory);
+    } catch {
+      return undefined;
+    }
+    const clash = files.find((file) => path.resolve(dir, file) === inventoryPath);
+    if (clash !== undefined) return `${quoted}: its ${clash} would overwrite the inventory; give another folder`;
+  }
+  return undefined;
 }
 
 export const REPORT_USAGE = `usage: pulumi-ontap-security fleet report SUMMARY... --out DIR [options]
@@ -137,6 +178,8 @@ export function runReportCommand(args: readonly string[], write: (line: string) 
     return EXIT.ok;
   }
   if (values.out === undefined || values.out === "") throw new UsageError("--out", values.out, "--out DIR is required: the folder the report is written to");
+  const outProblem = reportTargetProblem("--out", values.out, values.inventory, [...Object.values(REPORT_FILES)]);
+  if (outProblem !== undefined) throw new UsageError("--out", values.out, outProblem);
   if (positionals.length === 0) throw new UsageError("SUMMARY", undefined, `fleet report needs at least one JSON summary (or a folder of them)\n${REPORT_USAGE}`);
   const limit = values["markdown-limit"] === undefined ? GITHUB_COMMENT_LIMIT : integerOption("--markdown-limit", values["markdown-limit"], 2_000, 10_000_000);
   const summaries = summaryFiles(positionals).map(readSummary);

@@ -5,7 +5,7 @@
  */
 import test from "ava";
 import { FleetInventoryError, InventoryContext, decodeInventory } from "../cli/fleetInventory";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { backoffDelay, cancelCommand, judgeLock, parseLockHolders, processState, shellQuote } from "../cli/fleetLocks";
@@ -19,6 +19,7 @@ import { ClusterCollector, isClusterUrn } from "../cli/fleetClusters";
 import { CLUSTER_SECURITY_TYPE } from "../provider/resourceType";
 import { PROVIDER_TOKEN, RESOURCE_TOKEN } from "../provider/plugin/token";
 import type { OpType } from "@pulumi/pulumi/automation";
+import { reportTargetProblem } from "../cli/reportCommand";
 
 const FILE = "/srv/fleet/fleet.yaml";
 /** The project folder holds a Pulumi.yaml naming ontap-fleet; the backend is a DIY one. */
@@ -435,4 +436,26 @@ test("signals: the first of SIGINT, SIGTERM or SIGHUP interrupts; a second SIGIN
     });
     t.deepEqual(actions, expected, title);
   }
+});
+
+test("--report and --out are checked before anything runs: a file in the way, an unwritable folder, a folder whose report would overwrite the inventory", (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), "fleet-report-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const inventory = path.join(dir, "fleet-summary.json");
+  writeFileSync(inventory, "stacks: []\n");
+  const files = ["fleet-summary.json", "fleet-report.html"];
+  for (const [target, problem] of [
+    [path.join(dir, "out"), undefined],
+    [path.join(dir, "a", "b", "c"), undefined],
+    [inventory, "is not a folder"],
+    [path.join(inventory, "out"), "is not a folder"],
+    [dir, "its fleet-summary.json would overwrite the inventory"],
+  ] as const) {
+    const found = reportTargetProblem("--report", target, inventory, files);
+    if (problem === undefined) t.is(found, undefined, target);
+    else t.true(found?.includes(problem) === true, `${target}: ${found}`);
+  }
+  t.is(reportTargetProblem("--out", dir, undefined, files), undefined, "no inventory, nothing to overwrite");
+  t.is(readFileSync(inventory, "utf8"), "stacks: []\n", "the inventory is untouched");
+  t.false(existsSync(path.join(dir, "a")), "nothing is made by the check");
 });

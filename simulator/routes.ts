@@ -43,6 +43,8 @@ export interface Served {
   readonly engine: JobEngine;
   /** Where a PATCH received while a security job runs is recorded. */
   readonly patchesWhileJobRunning: RequestLogEntry[];
+  /** How many entries the request log, and {@link patchesWhileJobRunning}, keep. */
+  readonly requestLogLimit: number;
 }
 
 /** The answer to one request: authentication first, then the ONTAP-error faults, then the path. */
@@ -74,7 +76,11 @@ export async function route(cluster: Served, req: IncomingMessage, url: URL, raw
     if (method === "GET") return getSecurity(cluster, url.searchParams);
     if (method === "PATCH") {
       // Simulator choice [concurrent-patches]: a PATCH while a security job runs starts a job of its own.
-      if (cluster.engine.securityJobRunning()) cluster.patchesWhileJobRunning.push(entry);
+      if (cluster.engine.securityJobRunning()) {
+        cluster.patchesWhileJobRunning.push(entry);
+        // Bounded as the request log is: a simulator left running must not grow without bound.
+        if (cluster.patchesWhileJobRunning.length > Math.max(0, cluster.requestLogLimit)) cluster.patchesWhileJobRunning.shift();
+      }
       if (!atLeast(cluster.ontapVersion, "9.8.0")) return failure(methodNotAllowed(method, path, `PATCH exists from ONTAP 9.8; this cluster runs ${cluster.version}`));
       if (login.role !== "admin") return failure(notAuthorized());
       return patchSecurity(cluster, url.searchParams, raw, login.user);

@@ -81,7 +81,8 @@ export interface SimCluster {
   conversionJobs(): SimJob[];
   /**
    * Every `PATCH /api/security` received while a security job was queued, running or paused (whatever
-   * the PATCH's fate), oldest first; never cleared.
+   * the PATCH's fate), oldest first; not cleared by {@link clearLog}, and bounded as the request log is
+   * (the latest `requestLogLimit`).
    */
   readonly patchesWhileJobRunning: readonly RequestLogEntry[];
   /**

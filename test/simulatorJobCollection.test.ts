@@ -86,6 +86,25 @@ test("a job started by someone else runs like any other; PATCHes sent while a se
   t.true(cluster.security.software_data_encryption?.conversion_enabled);
 });
 
+test("the PATCHes recorded while a security job runs are bounded as the request log is", async (t) => {
+  const sim = await simulator(t, [{ scenario: { jobDurationMs: 20, stuckJobs: true } }]);
+  const cluster = sim.clusters[0] as SimCluster;
+  cluster.requestLogLimit = 2;
+  const job = cluster.startSecurityJob({ fips: { enabled: true } });
+  await waitFor(t, "the job to run", () => job.state === "running");
+  for (const enabled of [true, false, true]) {
+    const during = await call(sim, cluster, "PATCH", "/api/security", { body: { fips: { enabled } } });
+    t.is(during.status, 202);
+  }
+  t.deepEqual(
+    cluster.patchesWhileJobRunning.map((entry) => entry.body),
+    [{ fips: { enabled: false } }, { fips: { enabled: true } }],
+    "the latest two, oldest first",
+  );
+  cluster.scenario.stuckJobs = false;
+  await waitFor(t, "every job to end", () => cluster.startedJobs.every((j) => j.state !== "running" && j.state !== "queued"));
+});
+
 test("onAnswered tells the test after each answer, counting across clearLog", async (t) => {
   const sim = await simulator(t, [{ scenario: FAST }]);
   const cluster = sim.clusters[0] as SimCluster;

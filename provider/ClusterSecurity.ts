@@ -3,7 +3,7 @@
  * outputs; the work happens in `provider.ts`, loaded by package name when the engine calls.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OUTPUT_GROUPS } from "./lifecycle/model";
+import { OUTPUT_GROUPS, SECRET_CONNECTION_KEYS } from "./lifecycle/model";
 import { CLUSTER_SECURITY_TYPE } from "./resourceType";
 
 /**
@@ -160,7 +160,7 @@ export class ClusterSecurity extends pulumi.CustomResource {
     props.__provider = PROVIDER_TEXT;
     super(CLUSTER_SECURITY_TYPE, name, props, {
       ...opts,
-      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "clientKey"],
+      additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_CONNECTION_KEYS],
     });
   }
 }

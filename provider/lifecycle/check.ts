@@ -9,7 +9,7 @@ import { validationProblems } from "../ontap/decode";
 import { REDACTED } from "../ontap/redact";
 import { fieldRow } from "../ontap/securityFields";
 import { caCertificateProblem, emptyArgumentProblem, keyInCertificateProblem, usernameProblem } from "./connection";
-import { ClusterSecurityInputs } from "./model";
+import { ClusterSecurityInputs, SECRET_CONNECTION_KEYS } from "./model";
 import { holdsPrivateKey, onlyCertificates, withoutPrivateKeys } from "./pem";
 import { applyRules } from "./rules";
 import { MANAGED_GROUPS, MANAGED_ROWS, SettingRow, rowsOf, valueIn } from "./settings";
@@ -65,7 +65,7 @@ const SUBFIELDS: Record<string, string[]> = Object.fromEntries(
 );
 
 /** Arguments whose values are secrets: never shown in a message, never named to the engine. */
-const SECRET_ARGUMENTS = new Set(["password", "clientKey"]);
+const SECRET_ARGUMENTS: ReadonlySet<string> = new Set(SECRET_CONNECTION_KEYS);
 /** Arguments that hold PEM certificates: public, as long as they hold certificates and nothing else. */
 const CERTIFICATE_ARGUMENTS = new Set(["caCertificate", "clientCertificate"]);
 

@@ -62,6 +62,11 @@ export const SETTING_GROUPS = MANAGED_GROUPS as readonly (keyof SecuritySettings
 /** Every group of outputs the cluster reports. */
 export const OUTPUT_GROUPS = REPORTED_GROUPS as readonly (keyof ObservedSecurity)[];
 export const CONNECTION_KEYS = ["host", "username", "password", "insecure", "caCertificate", "clientCertificate", "clientKey"] as const;
+/**
+ * The connection arguments whose values are secrets: kept secret in state by every way in, never
+ * shown in a message, never named to the engine.
+ */
+export const SECRET_CONNECTION_KEYS = ["password", "clientKey"] as const satisfies readonly (typeof CONNECTION_KEYS)[number][];
 
 /**
  * Wire settings to the resource's shape. A group appears when the cluster reported every managed

@@ -5,20 +5,17 @@
  * keys the lifecycle reads, turns the lifecycle's diff into the engine's detailed diff, and logs
  * against the resource. `server.ts` puts it on gRPC.
  */
-import { unprintedSecrets } from "../lifecycle/check";
 import { CONNECTION_SOURCES, ConfigSource } from "../lifecycle/connection";
 import { PartialUpdateError } from "../lifecycle/errors";
-import { CONNECTION_KEYS, ClusterSecurityInputs, ClusterSecurityOutputs } from "../lifecycle/model";
+import { CONNECTION_KEYS, ClusterSecurityInputs, ClusterSecurityOutputs, SECRET_CONNECTION_KEYS } from "../lifecycle/model";
 import { LifecycleEnv, defaultEnv } from "../lifecycle/operations";
 import { managedSettings } from "../lifecycle/settings";
 import { createProvider, reportedDiff } from "../provider";
 import { Props, concealProps, reveal, revealProps } from "./secrets";
 import { PACKAGE } from "./token";
 
-/** The connection arguments check never prints: the provider keeps them secret wherever they go. */
-export const SECRET_CONNECTION_KEYS: readonly string[] = CONNECTION_KEYS.filter(
-  (key) => unprintedSecrets([{ property: key, reason: "" }], {})[0].property === "",
-);
+/** The connection arguments the provider keeps secret wherever they go: the lifecycle's list. */
+export { SECRET_CONNECTION_KEYS };
 
 /**
  * A message of the lifecycle in the plugin's words: the lifecycle names the dynamic resource's config

@@ -96,7 +96,7 @@ function connectionProperties(args: Declaration): Record<string, SchemaProperty>
     if (member === undefined) throw new Error(`${ARGS} declares no ${key}`);
     // The dynamic resource's config lives in namespace `ontap`; the plugin's in its own.
     const doc = member.doc.replace(/`ontap:/g, `\`${PACKAGE}:`);
-    const secret = SECRET_CONNECTION_KEYS.includes(key);
+    const secret = (SECRET_CONNECTION_KEYS as readonly string[]).includes(key);
     out[key] = { ...described(declaredType(member.type), doc), ...(secret ? { secret: true } : {}) };
   }
   return out;

@@ -11,7 +11,8 @@ import { parseArgs } from "util";
 import { isLeft } from "fp-ts/Either";
 
 import { ClusterOptions, KNOWN_VERSIONS, Simulator, asFound, ontapEnvironment, shellExports, startSimulator } from "../simulator";
-import { atLeast, parseVersion } from "../simulator/ontapVersion";
+import { DEFAULT_VERSION, atLeast, parseVersion } from "../simulator/ontapVersion";
+import { AS_FOUND_SINCE } from "../simulator/presets";
 import { decodeSimulatorConfig } from "./simulatorConfig";
 import { RequestLogFile, WrittenFile, claimEnvFile, openRequestLog, removeWritten, writeExclusively } from "./simulatorFiles";
 import { UsageError, integerOption } from "./usageError";
@@ -38,9 +39,9 @@ Starts simulated ONTAP clusters on 127.0.0.1, prints their ONTAP_* variables as 
 ONTAP_SIMULATOR_PID), and serves until SIGINT, SIGTERM or SIGHUP.
 
   --clusters N         how many clusters (default 1, or one per --version)
-  --version V[,V…]     ONTAP release of every cluster, or one per cluster (default 9.16.1;
+  --version V[,V…]     ONTAP release of every cluster, or one per cluster (default ${DEFAULT_VERSION};
                        modelled: ${KNOWN_VERSIONS.join(", ")})
-  --as-found           start from FIPS off, TLS 1.0 on, rsh and telnet on (9.10.1 and later)
+  --as-found           start from FIPS off, TLS 1.0 on, rsh and telnet on (${AS_FOUND_SINCE} and later)
   --config FILE        JSON {"clusters":[{"version","name","uuid","security","scenario"}]}:
                        each cluster's release, settings (ONTAP's fields) and faults
   --port P             port of the first cluster; the others take the next ones (default: free ports)
@@ -107,9 +108,9 @@ export function parseSimulatorArgs(argv: readonly string[], readConfig: (path: s
       ...(values["as-found"] ? { security: asFound() } : {}),
     }));
     if (values["as-found"]) {
-      const tooOld = versions.find((v) => !atLeast(parseVersion(v), "9.10.1"));
+      const tooOld = versions.find((v) => !atLeast(parseVersion(v), AS_FOUND_SINCE));
       if (tooOld !== undefined) {
-        throw new UsageError("--as-found", tooOld, `--as-found sets TLS and rsh/telnet fields that ONTAP ${tooOld} lacks; use --version 9.10.1 or later`);
+        throw new UsageError("--as-found", tooOld, `--as-found sets TLS and rsh/telnet fields that ONTAP ${tooOld} lacks; use --version ${AS_FOUND_SINCE} or later`);
       }
     }
   }

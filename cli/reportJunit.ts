@@ -1,9 +1,9 @@
 /**
  * The fleet report as JUnit XML, the form GitLab, Jenkins, Azure DevOps and GitHub's test reporters
- * show natively: a test suite per stack, a test case per cluster, and in it a `<failure>` per mandatory
- * baseline shortfall and per drift, an `<error>` per error (a failed, unreachable or locked cluster), and
- * `<skipped>` for a cluster no run reached. Advisory shortfalls are printed in the case's output, not
- * failed: the policy pack only warns about them too. Pure.
+ * show natively: a test suite per stack, a test case per cluster, and in it at most one of: an `<error>`
+ * (a failed, unreachable or locked cluster), a `<failure>` (drift and mandatory baseline shortfalls, a
+ * line each), or `<skipped>` (a cluster no run reached). Advisory shortfalls are printed in the case's
+ * output, not failed: the policy pack only warns about them too. Pure.
  */
 import { FleetReportModel, OUTCOME_LABELS, ReportCluster, formatValue } from "./reportModel";
 
@@ -16,46 +16,63 @@ export function xmlText(text: string): string {
 
 const attr = (name: string, value: string | number): string => ` ${name}="${xmlText(String(value))}"`;
 
-interface Problem {
+/** What a test case reports: one element, or none when the cluster passes. */
+export interface Problem {
   readonly kind: "failure" | "error" | "skipped";
   readonly type: string;
   readonly message: string;
   readonly detail?: string;
 }
 
-/** What a cluster's test case reports. */
-export function problemsOf(cluster: ReportCluster): Problem[] {
-  const problems: Problem[] = [];
-  if (cluster.outcome === "not-run") return [{ kind: "skipped", type: "not-run", message: [cluster.error, cluster.advice].filter((x) => x !== undefined).join(": ") || "not run" }];
+/** The mandatory shortfalls of a cluster, one line each (the policy pack's own message), worst rule first. */
+function shortfallLines(cluster: ReportCluster): { rules: string[]; lines: string[] } {
+  const failing = cluster.verdicts.filter((v) => v.result === "fail" && v.level === "mandatory");
+  return { rules: failing.map((v) => v.rule), lines: failing.flatMap((v) => v.messages.map((m) => `${v.rule}: ${m}`)) };
+}
+
+/** How it differs from its declaration, one line per setting. */
+function driftLines(cluster: ReportCluster): string[] {
+  return cluster.settings.filter((s) => s.differs).map((s) => `drift ${s.setting}: cluster has ${formatValue(s.found)}, program declares ${formatValue(s.desired)}`);
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The one thing a cluster's test case reports, or nothing when it passes. One element per case is what
+ * the strictest readers take (Apache Ant's schema allows one failure or one error or one skipped; GitLab
+ * shows only the first): a cluster that did not run or failed is that, with its drift and shortfalls in
+ * the text; otherwise every drift and mandatory shortfall goes into one failure, a line each.
+ */
+export function problemOf(cluster: ReportCluster): Problem | undefined {
+  if (cluster.outcome === "not-run") return { kind: "skipped", type: "not-run", message: [cluster.error, cluster.advice].filter((x) => x !== undefined).join(": ") || "not run" };
+  const short = shortfallLines(cluster);
+  const drift = driftLines(cluster);
   if (cluster.outcome === "failed" || cluster.outcome === "unreachable" || cluster.outcome === "locked") {
-    problems.push({
+    return {
       kind: "error",
       type: cluster.outcome,
       message: `${OUTCOME_LABELS[cluster.outcome]}: ${(cluster.error ?? "no detail").split("\n")[0]}`,
-      detail: [cluster.error, cluster.advice].filter((x) => x !== undefined).join("\n"),
-    });
+      detail: [cluster.error, cluster.advice, ...short.lines, ...drift].filter((x) => x !== undefined).join("\n"),
+    };
   }
-  if (cluster.outcome === "drifted") {
-    const differing = cluster.settings.filter((s) => s.differs);
-    const lines = differing.map((s) => `${s.setting}: cluster has ${formatValue(s.found)}, program declares ${formatValue(s.desired)}`);
-    problems.push({
-      kind: "failure",
-      type: "drift",
-      message: differing.length === 0 ? "differs from its declaration" : `drifted: ${differing.map((s) => s.setting).join(", ")}`,
-      detail: [...lines, ...(cluster.advice === undefined ? [] : [cluster.advice])].join("\n"),
-    });
-  }
-  for (const verdict of cluster.verdicts) {
-    if (verdict.result !== "fail" || verdict.level !== "mandatory") continue;
-    verdict.shortfalls.forEach((shortfall, i) => {
-      problems.push({ kind: "failure", type: verdict.rule, message: `${verdict.rule}: ${shortfall.setting} = ${formatValue(shortfall.value)}`, detail: verdict.messages[i] as string });
-    });
-  }
-  return problems;
+  const drifted = cluster.outcome === "drifted";
+  if (short.lines.length === 0 && !drifted) return undefined;
+  const differing = cluster.settings.filter((s) => s.differs).map((s) => s.setting);
+  const parts = [
+    ...(short.lines.length === 0 ? [] : [`below the baseline: ${plural(short.lines.length, "mandatory shortfall")} (${short.rules.join(", ")})`]),
+    ...(drifted ? [differing.length === 0 ? "drifted from its declaration" : `drifted in ${plural(differing.length, "setting")} (${differing.join(", ")})`] : []),
+  ];
+  return {
+    kind: "failure",
+    // The worst first: a shortfall of the baseline's first failing rule, else the drift.
+    type: short.rules[0] ?? "drift",
+    message: parts.join("; "),
+    detail: [...short.lines, ...drift, ...(drifted && cluster.advice !== undefined ? [cluster.advice] : [])].join("\n"),
+  };
 }
 
 function testCase(cluster: ReportCluster): { xml: string; failures: number; errors: number; skipped: number } {
-  const problems = problemsOf(cluster);
+  const p = problemOf(cluster);
   const advisory = cluster.verdicts.filter((v) => v.result === "fail" && v.level === "advisory").flatMap((v) => v.messages.map((m) => `advisory ${v.rule}: ${m}`));
   const info = [
     `stack ${cluster.stack}, cluster ${cluster.cluster}${cluster.clusterName === undefined ? "" : ` (${cluster.clusterName})`}${cluster.host === undefined ? "" : `, host ${cluster.host}`}`,
@@ -63,15 +80,13 @@ function testCase(cluster: ReportCluster): { xml: string; failures: number; erro
     ...cluster.settings.filter((s) => s.found !== undefined || s.desired !== undefined).map((s) => `${s.setting}: found ${formatValue(s.found)}, declared ${formatValue(s.desired)}`),
     ...advisory,
   ];
-  const body = problems
-    .map((p) => `\n      <${p.kind}${attr("message", p.message)}${p.kind === "skipped" ? "" : attr("type", p.type)}>${p.detail === undefined ? "" : xmlText(p.detail)}</${p.kind}>`)
-    .join("");
+  const body = p === undefined ? "" : `\n      <${p.kind}${attr("message", p.message)}${p.kind === "skipped" ? "" : attr("type", p.type)}>${p.detail === undefined ? "" : xmlText(p.detail)}</${p.kind}>`;
   const xml = `    <testcase${attr("classname", `ontap.fleet.${cluster.stack}`)}${attr("name", cluster.cluster)}${attr("time", 0)}>${body}\n      <system-out>${xmlText(info.join("\n"))}</system-out>\n    </testcase>`;
   return {
     xml,
-    failures: problems.filter((p) => p.kind === "failure").length,
-    errors: problems.filter((p) => p.kind === "error").length,
-    skipped: problems.some((p) => p.kind === "skipped") ? 1 : 0,
+    failures: p?.kind === "failure" ? 1 : 0,
+    errors: p?.kind === "error" ? 1 : 0,
+    skipped: p?.kind === "skipped" ? 1 : 0,
   };
 }
 

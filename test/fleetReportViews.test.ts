@@ -1,50 +1,18 @@
 /**
  * The fleet report's pure parts, by tables: the model (outcomes, the baseline's verdicts through the
- * policy's own rules, merging shards), the JUnit XML, the Markdown's length limit, the HTML's embedded
- * data, and the shard split.
+ * policy's own rules, merging shards), the Markdown's length limit, the HTML's embedded data, and the
+ * shard split (the JUnit XML: reportJunit.test.ts).
  */
 import test from "ava";
 import { BASELINE_RULES, ruleConfig } from "../policy/baseline";
 import type { ClusterRecord } from "../cli/fleetClusters";
-import type { FleetSummary } from "../cli/fleetReport";
 import type { StackResult } from "../cli/fleetRunner";
 import { assignShards, parseShard, shardStacks } from "../cli/fleetShard";
 import { embeddedData, renderHtml } from "../cli/reportHtml";
-import { renderJunit, xmlText } from "../cli/reportJunit";
 import { renderMarkdown } from "../cli/reportMarkdown";
 import { Outcome, buildReport } from "../cli/reportModel";
 import { UsageError } from "../cli/usageError";
-
-const declared = { fips: { enabled: true }, tls: { protocolVersions: ["TLSv1.2"] }, managementProtocols: { rshEnabled: false, telnetEnabled: false } };
-const good = {
-  fips: { enabled: true },
-  tls: { protocolVersions: ["TLSv1.3", "TLSv1.2"], cipherSuites: ["TLS_AES_256_GCM_SHA384"] },
-  managementProtocols: { rshEnabled: false, telnetEnabled: false },
-  softwareDataEncryption: { conversionEnabled: true, disabledByDefault: false, encryptionState: "encrypted" },
-};
-
-function record(name: string, over: Partial<ClusterRecord> = {}): ClusterRecord {
-  return { name, host: `${name}.example.com`, clusterName: name, release: "9.16.1", desired: declared, found: good, op: "same", changed: false, failed: false, ...over };
-}
-
-function stack(name: string, status: StackResult["status"], details: ClusterRecord[], over: Partial<StackResult> = {}): StackResult {
-  return { stack: name, status, clusters: details.length, changed: details.filter((d) => d.changed).length, failed: 0, operations: {}, attempts: 1, durationMs: 10, details, ...over };
-}
-
-function summary(stacks: StackResult[], over: Partial<FleetSummary> = {}): FleetSummary {
-  return {
-    command: "refresh",
-    driftCheck: true,
-    startedAt: "2026-12-03T10:00:00.000Z",
-    durationMs: 100,
-    exitCode: 0,
-    totals: { stacks: stacks.length, byStatus: {}, clusters: 0, changed: 0, failedClusters: 0 },
-    stacks,
-    ...over,
-  };
-}
-
-const telnetOn = { ...good, managementProtocols: { rshEnabled: false, telnetEnabled: true } };
+import { good, record, stack, summary, telnetOn } from "./reportFixtures";
 
 const cases: { title: string; records: ClusterRecord[]; status: StackResult["status"]; outcome: Outcome; below: boolean; failing: string[] }[] = [
   { title: "as declared and meets the baseline", records: [record("a")], status: "succeeded", outcome: "as-declared", below: false, failing: [] },
@@ -145,24 +113,6 @@ test("merging shards: later runs win, stacks no summary has are not run with the
   const rerun = summary([stack("s2", "succeeded", [record("b")])], { shard: { index: 2, count: 2 }, startedAt: "2026-12-03T10:09:00.000Z" });
   t.is(buildReport([first, second, rerun]).stacks.find((s) => s.stack === "s2")?.status, "succeeded");
   t.is(buildReport([first, second, rerun]).exitCode, 0);
-});
-
-test("JUnit: a case per cluster, a failure per mandatory shortfall and per drift, an error per error, skipped when not run", (t) => {
-  const model = buildReport([
-    summary([
-      stack("s1", "drift", [record("ok"), record("drifted", { found: telnetOn, changed: true })]),
-      stack("s2", "failed", [record("down", { failed: true, errors: ["connect ECONNREFUSED"], found: undefined })]),
-      stack("s3", "cancelled", [record("later", { op: undefined, found: undefined })]),
-    ]),
-  ]);
-  const xml = renderJunit(model);
-  t.regex(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ONTAP fleet security" tests="4" failures="2" errors="1" skipped="1">/);
-  t.is(xml.match(/<testcase /g)?.length, 4);
-  t.regex(xml, /<failure message="drifted: managementProtocols.telnetEnabled" type="drift">/);
-  t.regex(xml, /<failure message="ontap-telnet-disabled: managementProtocols.telnetEnabled = true" type="ontap-telnet-disabled">/);
-  t.regex(xml, /<error message="unreachable: connect ECONNREFUSED" type="unreachable">/);
-  t.regex(xml, /<testcase classname="ontap.fleet.s3" name="later" time="0">\n {6}<skipped message=/);
-  t.is(xmlText('a<b & "c"\u0001'), "a&lt;b &amp; &quot;c&quot;\uFFFD");
 });
 
 test("Markdown: worst first, within the limit, saying how many were left out", (t) => {

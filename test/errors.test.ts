@@ -91,6 +91,8 @@ const adviceTable: [string, unknown, RegExp | undefined][] = [
   ["401", new OntapApiError(request, { status: 401 }), /^Check the username and password \(argument username, config ontap:username or ONTAP_USERNAME; .*ONTAP_PASSWORD\)\.$/],
   ["403", new OntapApiError(request, { status: 403, code: "6" }), /^Give the account that role, or use another \(argument username, config ontap:username or ONTAP_USERNAME\)\.$/],
   ["400 naming a field", new OntapApiError(request, { status: 400, code: "262179", target: "fips.enabled" }), /^Fix fips\.enabled in the program: ONTAP refused its value\.$/],
+  ["400 naming a field in ONTAP's spelling", new OntapApiError(request, { status: 400, code: "262179", target: "tls.protocol_versions" }), /^Fix tls\.protocolVersions in the program: ONTAP refused its value\.$/],
+  ["400 naming a field the program cannot set", new OntapApiError(request, { status: 400, code: "262179", target: "tls.offload" }), /^Fix the program's value for ONTAP's field tls\.offload: ONTAP refused it\.$/],
   ["404", new OntapApiError(request, { status: 404, code: "3" }), undefined],
   ["500", new OntapApiError(request, { status: 500 }), /^Once the cluster answers again, run 'pulumi up': it waits for any security job still running/],
   ["configuration lock", new OntapApiError(request, { status: 409, code: "2621573" }), /^Once the cluster answers again, run 'pulumi up'/],

@@ -9,7 +9,7 @@ import { OntapCertificateError, OntapClientCertificateRefusedError, OntapDeadlin
 import { OntapJobFailedError, OntapJobLostError, OntapJobTimeoutError, OntapJobUnreachableError } from "../ontap/jobErrors";
 import { OntapNotAppliedError, OntapPatchOutcomeUnknownError } from "../ontap/patchOutcomeErrors";
 import { CONNECTION_SOURCES, sourcesOf } from "./connection";
-import { codeAdvice } from "./settings";
+import { ROWS, codeAdvice } from "./settings";
 
 /**
  * The connection argument an error from the cluster is about: the one its advice tells the user to
@@ -90,7 +90,12 @@ export function adviceFor(error: unknown): string | undefined {
   }
   if (error instanceof OntapApiError && error.refusedValue) {
     if (error.code !== undefined && CODE_ADVICE[error.code] !== undefined) return CODE_ADVICE[error.code];
-    return error.target === undefined ? "Fix what ONTAP reports." : `Fix ${error.target} in the program: ONTAP refused its value.`;
+    if (error.target === undefined) return "Fix what ONTAP reports.";
+    // ONTAP names its own field (`tls.protocol_versions`); the program knows it as the setting's name.
+    const setting = ROWS.find((row) => row.wire === error.target)?.setting;
+    return setting === undefined
+      ? `Fix the program's value for ONTAP's field ${error.target}: ONTAP refused it.`
+      : `Fix ${setting} in the program: ONTAP refused its value.`;
   }
   return undefined;
 }

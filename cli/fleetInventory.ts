@@ -8,7 +8,7 @@ import * as path from "path";
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/Either";
 import { YAMLParseError, parse } from "yaml";
-import { validationProblems } from "../provider/ontap/decode";
+import { describeValidationErrors } from "../provider/ontap/decode";
 import { OntapSecurityError } from "../provider/ontap/ontapError";
 import { baseUrlOf } from "../provider/ontap/host";
 import { redactUrls } from "./fleetRedact";
@@ -122,11 +122,7 @@ export function clusterAddress(host: string): string {
 export function decodeInventory(raw: unknown, file: string, context: InventoryContext): Inventory {
   const decoded = InventoryFile.decode(raw);
   if (isLeft(decoded)) {
-    const seen = new Set<string>();
-    const problems = validationProblems(decoded.left)
-      .map((p) => `${p.path === "" ? "(file)" : p.path.replace(/\.(\d+)(?=\.|$)/g, "[$1]")}: got ${quote(p.value)}, expected ${p.expected}`)
-      .filter((line) => !seen.has(line) && seen.add(line) !== undefined);
-    throw new FleetInventoryError(file, problems);
+    throw new FleetInventoryError(file, describeValidationErrors(decoded.left, "(file)"));
   }
   const value = decoded.right;
   const problems: string[] = [];

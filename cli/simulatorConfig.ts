@@ -148,7 +148,7 @@ function unknownKeys(codec: t.Mixed, value: unknown, path: string): string[] {
   if (type._tag === "ExactType" && type.type !== undefined) return unknownKeys(type.type, value, path);
   if (type._tag === "RefinementType" && type.type !== undefined) return unknownKeys(type.type, value, path);
   if (type._tag === "ArrayType" && type.type !== undefined && Array.isArray(value)) {
-    return value.flatMap((item, index) => unknownKeys(type.type as t.Mixed, item, `${path}${path ? "." : ""}${index}`));
+    return value.flatMap((item, index) => unknownKeys(type.type as t.Mixed, item, `${path}[${index}]`));
   }
   const props = propsOf(type);
   if (props === undefined || typeof value !== "object" || value === null) return [];
@@ -167,7 +167,7 @@ function unknownKeys(codec: t.Mixed, value: unknown, path: string): string[] {
  */
 export function decodeSimulatorConfig(json: unknown): Either<string[], ClusterOptions[]> {
   const decoded = SimulatorConfig.decode(json);
-  const problems = [...(isLeft(decoded) ? describeValidationErrors(decoded.left) : []), ...unknownKeys(SimulatorConfig, json, "")];
+  const problems = [...(isLeft(decoded) ? describeValidationErrors(decoded.left, "(file)") : []), ...unknownKeys(SimulatorConfig, json, "")];
   if (isLeft(decoded)) return left(problems);
   if (decoded.right.clusters.length === 0) problems.push("clusters: got [], expected at least one cluster");
   return problems.length > 0 ? left(problems) : right(decoded.right.clusters as ClusterOptions[]);

@@ -83,20 +83,20 @@ test("--config gives each cluster its release, settings and faults", (t) => {
 const badConfigs: { json: unknown; problems: string[] }[] = [
   { json: {}, problems: ["clusters: got undefined, expected Array<Cluster>"] },
   { json: { clusters: [] }, problems: ["clusters: got [], expected at least one cluster"] },
-  { json: { clusters: [{ version: 9.8 }] }, problems: ["clusters.0.version: got 9.8, expected string"] },
-  { json: { clusters: [{ security: { fips: { enabled: "yes" } } }] }, problems: ['clusters.0.security.fips.enabled: got "yes", expected boolean'] },
+  { json: { clusters: [{ version: 9.8 }] }, problems: ["clusters[0].version: got 9.8, expected string"] },
+  { json: { clusters: [{ security: { fips: { enabled: "yes" } } }] }, problems: ['clusters[0].security.fips.enabled: got "yes", expected boolean'] },
   {
     json: { clusters: [{ security: { tls: { protocol_versions: "TLSv1.2" } } }] },
-    problems: ['clusters.0.security.tls.protocol_versions: got "TLSv1.2", expected Array<string>'],
+    problems: ['clusters[0].security.tls.protocol_versions: got "TLSv1.2", expected Array<string>'],
   },
-  { json: { clusters: [{ scenario: { jobDurationMs: -1 } }] }, problems: [`clusters.0.scenario.jobDurationMs: got -1, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`] },
-  { json: { clusters: [{ scenario: { failedJobAnswer: "eror" } }] }, problems: ['clusters.0.scenario.failedJobAnswer: got "eror", expected "error" | "job"'] },
-  { json: { clusters: [{ colour: "red" }] }, problems: ["clusters.0.colour: unknown key (given \"red\"); allowed: version, name, uuid, security, scenario"] },
+  { json: { clusters: [{ scenario: { jobDurationMs: -1 } }] }, problems: [`clusters[0].scenario.jobDurationMs: got -1, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`] },
+  { json: { clusters: [{ scenario: { failedJobAnswer: "eror" } }] }, problems: ['clusters[0].scenario.failedJobAnswer: got "eror", expected "error" | "job"'] },
+  { json: { clusters: [{ colour: "red" }] }, problems: ["clusters[0].colour: unknown key (given \"red\"); allowed: version, name, uuid, security, scenario"] },
   {
     json: { clusters: [{ security: { management_protocols: { rlogin_enabled: false } } }] },
-    problems: ["clusters.0.security.management_protocols.rlogin_enabled: unknown key (given false); allowed: rsh_enabled, telnet_enabled"],
+    problems: ["clusters[0].security.management_protocols.rlogin_enabled: unknown key (given false); allowed: rsh_enabled, telnet_enabled"],
   },
-  { json: { clusters: [{ scenario: { slow: true } }] }, problems: [/^clusters\.0\.scenario\.slow: unknown key \(given true\); allowed: jobDurationMs, /.source] },
+  { json: { clusters: [{ scenario: { slow: true } }] }, problems: [/^clusters\[0\]\.scenario\.slow: unknown key \(given true\); allowed: jobDurationMs, /.source] },
 ];
 
 for (const { json, problems } of badConfigs) {
@@ -139,17 +139,17 @@ const hostile: { what: string; json: string; problems: string[] }[] = [
   {
     what: "a __proto__ key",
     json: '{"clusters":[{"__proto__":{"version":"9.8.0"}}]}',
-    problems: ['clusters.0.__proto__: unknown key (given {"version":"9.8.0"}); allowed: version, name, uuid, security, scenario'],
+    problems: ['clusters[0].__proto__: unknown key (given {"version":"9.8.0"}); allowed: version, name, uuid, security, scenario'],
   },
   {
     what: "a constructor key",
     json: '{"clusters":[{"scenario":{"constructor":{"name":"x"}}}]}',
-    problems: [/^clusters\.0\.scenario\.constructor: unknown key \(given \{"name":"x"\}\); allowed: jobDurationMs, /.source],
+    problems: [/^clusters\[0\]\.scenario\.constructor: unknown key \(given \{"name":"x"\}\); allowed: jobDurationMs, /.source],
   },
   {
     what: "a prototype key in a settings group",
     json: '{"clusters":[{"security":{"fips":{"prototype":true}}}]}',
-    problems: ["clusters.0.security.fips.prototype: unknown key (given true); allowed: enabled"],
+    problems: ["clusters[0].security.fips.prototype: unknown key (given true); allowed: enabled"],
   },
   {
     what: "a __proto__ key at the top",
@@ -160,50 +160,50 @@ const hostile: { what: string; json: string; problems: string[] }[] = [
     what: "a misspelt key inside a transport fault",
     json: '{"clusters":[{"scenario":{"transportFaults":[{"kind":"hang","cuont":1}]}}]}',
     problems: [
-      "clusters.0.scenario.transportFaults.0.cuont: unknown key (given 1); allowed: kind, method, path, count, status, location, retryAfter, afterWork, intervalMs, bytes, declareLength",
+      "clusters[0].scenario.transportFaults[0].cuont: unknown key (given 1); allowed: kind, method, path, count, status, location, retryAfter, afterWork, intervalMs, bytes, declareLength",
     ],
   },
   {
     what: "a misspelt key inside failNextJobs",
     json: '{"clusters":[{"scenario":{"failNextJobs":{"count":1,"code":5,"message":"m","mesage":"m"}}}]}',
-    problems: ['clusters.0.scenario.failNextJobs.mesage: unknown key (given "m"); allowed: count, code, message'],
+    problems: ['clusters[0].scenario.failNextJobs.mesage: unknown key (given "m"); allowed: count, code, message'],
   },
   {
     what: "a duration of 1e300 ms",
     json: '{"clusters":[{"scenario":{"jobDurationMs":1e300}}]}',
-    problems: [`clusters.0.scenario.jobDurationMs: got 1e+300, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
+    problems: [`clusters[0].scenario.jobDurationMs: got 1e+300, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
   },
   {
     what: "a duration one past what setTimeout takes",
     json: `{"clusters":[{"scenario":{"latencyMs":${MAX_DURATION_MS + 1}}}]}`,
-    problems: [`clusters.0.scenario.latencyMs: got ${MAX_DURATION_MS + 1}, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
+    problems: [`clusters[0].scenario.latencyMs: got ${MAX_DURATION_MS + 1}, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
   },
   {
     what: "a transport fault's interval too long to time",
     json: '{"clusters":[{"scenario":{"transportFaults":[{"kind":"drip","intervalMs":1e12}]}}]}',
-    problems: [`clusters.0.scenario.transportFaults.0.intervalMs: got 1000000000000, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
+    problems: [`clusters[0].scenario.transportFaults[0].intervalMs: got 1000000000000, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
   },
   {
     what: "a fractional duration",
     json: '{"clusters":[{"scenario":{"jobExpiryMs":0.5}}]}',
-    problems: [`clusters.0.scenario.jobExpiryMs: got 0.5, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
+    problems: [`clusters[0].scenario.jobExpiryMs: got 0.5, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`],
   },
   {
     what: "a count past what arithmetic keeps exact",
     json: '{"clusters":[{"scenario":{"serverErrors":1e300}}]}',
-    problems: [`clusters.0.scenario.serverErrors: got 1e+300, expected NonNegativeInteger (0 to ${Number.MAX_SAFE_INTEGER})`],
+    problems: [`clusters[0].scenario.serverErrors: got 1e+300, expected NonNegativeInteger (0 to ${Number.MAX_SAFE_INTEGER})`],
   },
   {
     what: "a status no HTTP server can send",
     json: '{"clusters":[{"scenario":{"transportFaults":[{"kind":"redirect","status":1000}]}}]}',
-    problems: ["clusters.0.scenario.transportFaults.0.status: got 1000, expected HttpStatus (100 to 599)"],
+    problems: ["clusters[0].scenario.transportFaults[0].status: got 1000, expected HttpStatus (100 to 599)"],
   },
   {
     what: "a bad value and a misspelt key at once",
     json: '{"clusters":[{"scenario":{"latencyMs":-1,"latencyMS":5}}]}',
     problems: [
-      `clusters.0.scenario.latencyMs: got -1, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`,
-      /^clusters\.0\.scenario\.latencyMS: unknown key \(given 5\); allowed: /.source,
+      `clusters[0].scenario.latencyMs: got -1, expected DurationMs (a whole number of milliseconds, 0 to ${MAX_DURATION_MS})`,
+      /^clusters\[0\]\.scenario\.latencyMS: unknown key \(given 5\); allowed: /.source,
     ],
   },
 ];

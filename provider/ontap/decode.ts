@@ -30,14 +30,20 @@ export function validationProblems(errors: t.Errors): ValidationProblem[] {
   });
 }
 
+/** A dotted path with its array indexes bracketed, as people write them: `records.0.uuid` → `records[0].uuid`. */
+export const bracketIndexes = (path: string): string => path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+
 /**
  * Turns io-ts validation errors into one line each that names the field's path, the value that arrived
- * and the type that was expected, e.g. `job.state: got "done", expected "queued" | "running" | …`.
+ * and the type that was expected, e.g. `job.state: got "done", expected "queued" | "running" | …`; the
+ * whole value is called `root` (an ONTAP answer's "(body)", a file's "(file)"). A line io-ts reports
+ * twice (once per member of a union) is given once.
  */
-export function describeValidationErrors(errors: t.Errors): string[] {
-  return validationProblems(errors).map(
-    (p) => `${p.path === "" ? "(body)" : p.path}: got ${JSON.stringify(p.value) ?? "undefined"}, expected ${p.expected}`,
+export function describeValidationErrors(errors: t.Errors, root = "(body)"): string[] {
+  const lines = validationProblems(errors).map(
+    (p) => `${p.path === "" ? root : bracketIndexes(p.path)}: got ${JSON.stringify(p.value) ?? "undefined"}, expected ${p.expected}`,
   );
+  return [...new Set(lines)];
 }
 
 function isCombinator(type: t.Decoder<unknown, unknown>): boolean {

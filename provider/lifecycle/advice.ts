@@ -91,7 +91,7 @@ export function adviceFor(error: unknown): string | undefined {
   if (error instanceof OntapApiError && error.refusedValue) {
     if (error.code !== undefined && CODE_ADVICE[error.code] !== undefined) return CODE_ADVICE[error.code];
     if (error.target === undefined) return "Fix what ONTAP reports.";
-    // ONTAP names its own field (`tls.protocol_versions`); the program knows it as the setting's name.
+    // ONTAP names its own wire field (snake_case); the program knows it by the setting's name.
     const setting = ROWS.find((row) => row.wire === error.target)?.setting;
     return setting === undefined
       ? `Fix the program's value for ONTAP's field ${error.target}: ONTAP refused it.`

@@ -19,7 +19,7 @@ import { REPORT_FILES, reportTargetProblem, runReportCommand, summaryFileName, w
 import { UsageError, integerOption } from "./usageError";
 
 export const FLEET_USAGE = `usage: pulumi-ontap-security fleet preview|up|refresh --inventory FILE [options]
-       pulumi-ontap-security fleet report SUMMARY... --out DIR [--inventory FILE]  (fleet report --help)
+       pulumi-ontap-security fleet report [SUMMARY...] --out DIR [--inventory FILE]  (fleet report --help)
 
 Runs the Pulumi command on every stack of the inventory, --concurrency stacks at once, each with
 its clusters written to its stack config. A stack locked by another run is retried with backoff,

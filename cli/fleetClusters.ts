@@ -1,11 +1,12 @@
 /**
  * What a fleet run learnt about each cluster, for its report: the settings the program declares and the
  * ones the cluster reported, the release, the errors, and when its state last changed. Gathered from
- * the engine's events as the stack runs (no extra request to any cluster), and from the stack's state.
+ * the engine's events as the stack runs (no extra request to any cluster), or from the stack's state alone.
  * Only the security settings and the cluster's identity are kept: never a connection input.
  */
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import { OUTPUT_GROUPS, SETTING_GROUPS } from "../provider/lifecycle/model";
+import { differingSettings } from "../provider/lifecycle/settings";
 import { containsUnknown } from "../provider/lifecycle/unknown";
 import { CLUSTER_SECURITY_TYPES } from "../policy/crossguard";
 import { PROVIDER_TOKEN } from "../provider/plugin/token";
@@ -51,13 +52,23 @@ export interface ClusterRecord {
 
 type Groups = Record<string, unknown>;
 
-/** The groups of `source` named in `groups`, leaving out values not known yet (a preview's). */
+/** Pulumi's mark of a secret value in state (`{"4dabf…": "1b47…", "ciphertext" | "plaintext": …}`). */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+
+/** Whether a value is, or holds, a secret as state writes one: never shown, whatever it is. */
+export function holdsSecret(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (value === null || typeof value !== "object") return false;
+  return SECRET_SIGNATURE in value || Object.values(value).some(holdsSecret);
+}
+
+/** The groups of `source` named in `groups`, leaving out values not known yet (a preview's) and secrets. */
 function pick(source: Record<string, unknown> | undefined, groups: readonly string[]): Groups | undefined {
   if (source === undefined || source === null) return undefined;
   const out: Groups = {};
   for (const group of groups) {
     const value = source[group];
-    if (value !== undefined && value !== null && !containsUnknown(value)) out[group] = value;
+    if (value !== undefined && value !== null && !containsUnknown(value) && !holdsSecret(value)) out[group] = value;
   }
   return Object.keys(out).length === 0 ? undefined : out;
 }
@@ -171,6 +182,99 @@ export class ClusterCollector {
     }
     return records;
   }
+}
+
+/** A resource as `pulumi stack export` writes it (the fields read here). */
+interface StateResource {
+  readonly urn?: string;
+  readonly type?: string;
+  readonly inputs?: Record<string, unknown>;
+  readonly outputs?: Record<string, unknown>;
+  readonly provider?: string;
+  readonly created?: string;
+  readonly modified?: string;
+  readonly initErrors?: readonly string[];
+}
+
+/** An operation a run had started on a cluster's resource and not finished when its state was last written. */
+export interface PendingOperation {
+  readonly name: string;
+  /** `creating`, `updating`, `deleting`, … as state has it. */
+  readonly operation: string;
+}
+
+/** What a stack's state records about its clusters. */
+export interface RecordedClusters {
+  readonly records: ClusterRecord[];
+  /** When the state was last written (its manifest's time). */
+  readonly recordedAt?: string;
+  readonly pending: readonly PendingOperation[];
+}
+
+const inFlight = (operation: string): string => `${operation} when the state was last written: a run was still at it, or was stopped before it finished`;
+
+const hostIn = (inputs: Record<string, unknown> | undefined): string | undefined =>
+  typeof inputs?.host === "string" && !containsUnknown(inputs.host) ? inputs.host : undefined;
+
+/**
+ * The clusters as a stack's state (`pulumi stack export`) records them, without asking any cluster:
+ * what the program declared at its last update (inputs) and what the cluster reported when last read
+ * (outputs, from that update or a later refresh), the release, the last change, and the operations
+ * left in flight. Differing settings are drift as recorded. Only security settings and identity are
+ * kept (as from a run's events); a secret, even decrypted by `--show-secrets`, never.
+ */
+export function recordsFromState(deployment: unknown, inventory?: readonly FleetCluster[]): RecordedClusters {
+  const body = (deployment as { deployment?: { manifest?: { time?: unknown }; resources?: unknown; pending_operations?: unknown } } | undefined)?.deployment;
+  const resources = (Array.isArray(body?.resources) ? body.resources : []) as StateResource[];
+  const providerHosts = new Map<string, string>();
+  for (const r of resources) {
+    const host = hostIn(r.inputs);
+    if (r.type === PROVIDER_TOKEN && typeof r.urn === "string" && host !== undefined) providerHosts.set(r.urn, host);
+  }
+  const pendingList = (Array.isArray(body?.pending_operations) ? body.pending_operations : []) as { resource?: StateResource; type?: unknown }[];
+  const pending = pendingList
+    .filter((p) => isClusterType(p.resource?.type) && typeof p.resource?.urn === "string")
+    .map((p) => ({ name: nameOf(p.resource?.urn as string), operation: typeof p.type === "string" ? p.type : "in flight" }));
+  const pendingOf = new Map(pending.map((p) => [p.name, p.operation]));
+  const records: ClusterRecord[] = [];
+  for (const r of resources) {
+    if (!isClusterType(r.type) || typeof r.urn !== "string") continue;
+    const name = nameOf(r.urn);
+    const reference = r.provider;
+    const host = hostIn(r.inputs) ?? (typeof reference === "string" && reference.includes("::") ? providerHosts.get(reference.slice(0, reference.lastIndexOf("::"))) : undefined);
+    const identity = r.outputs?.cluster as { name?: unknown; version?: unknown } | undefined;
+    const desired = pick(r.inputs, SETTING_GROUPS);
+    const found = pick(r.outputs, OUTPUT_GROUPS);
+    const operation = pendingOf.get(name);
+    const errors = [...(r.initErrors ?? []).filter((e) => typeof e === "string"), ...(operation === undefined ? [] : [inFlight(operation)])];
+    const time = r.modified ?? r.created;
+    records.push({
+      name,
+      ...(host === undefined ? {} : { host }),
+      ...(typeof identity?.name === "string" ? { clusterName: identity.name } : {}),
+      ...(typeof identity?.version === "string" ? { release: identity.version } : {}),
+      ...(desired === undefined ? {} : { desired }),
+      ...(found === undefined ? {} : { found, foundNow: false }),
+      op: "same",
+      changed: desired !== undefined && found !== undefined && differingSettings(desired, found).length > 0,
+      failed: errors.length > 0,
+      ...(errors.length === 0 ? {} : { errors }),
+      ...(typeof time === "string" ? { lastChange: time } : {}),
+    });
+  }
+  // A create in flight has no resource in state yet: the cluster is its pending operation.
+  const named = new Set(records.map((r) => r.name));
+  for (const p of pending) {
+    if (named.has(p.name)) continue;
+    named.add(p.name);
+    records.push({ name: p.name, op: "same", changed: false, failed: true, errors: [inFlight(p.operation)] });
+  }
+  const hosts = new Set(records.map((r) => r.host).filter((host): host is string => host !== undefined));
+  for (const cluster of inventory ?? []) {
+    if (!named.has(cluster.name) && !hosts.has(cluster.host)) records.push({ name: cluster.name, host: cluster.host, changed: false, failed: false });
+  }
+  const time = body?.manifest?.time;
+  return { records, pending, ...(typeof time === "string" ? { recordedAt: time } : {}) };
 }
 
 /** Adds each cluster's last change from a `pulumi stack export` of its stack. */

@@ -1,18 +1,23 @@
 /**
  * Writing the fleet report: `fleet preview|up|refresh --report DIR` after a run, and
  * `fleet report SUMMARY.json|DIR... [--inventory FILE] --out DIR`, which rebuilds one from the JSON
- * summaries of earlier runs (a fleet's shards merged into one report and one exit code).
+ * summaries of earlier runs (a fleet's shards merged into one report and one exit code), or, with no
+ * summary, from the inventory's stacks' state in the backend.
  */
 import { accessSync, constants, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { Inventory, loadInventory } from "./fleetInventory";
+// The CLI checks the fleet's runs make before anything starts (fleet.ts imports this module too: both are read at call time).
+import { pulumiOnPathProblem, pulumiRootProblem } from "./fleet";
+import { Redactor } from "./fleetRedact";
 import { EXIT, FleetSummary } from "./fleetReport";
 import { Shard, assignShards, describeShard } from "./fleetShard";
 import { renderHtml } from "./reportHtml";
 import { renderJunit } from "./reportJunit";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./reportMarkdown";
-import { ExpectedStack, FleetReportModel, OUTCOMES, OUTCOME_LABELS, buildReport } from "./reportModel";
+import { ExpectedStack, FleetReportModel, OUTCOMES, OUTCOME_LABELS, RecordedStack, buildReport } from "./reportModel";
+import { readRecordedStacks } from "./reportState";
 import { UsageError, integerOption } from "./usageError";
 
 /** The files a report directory holds. */
@@ -99,22 +104,33 @@ export function reportTargetProblem(option: string, dir: string, inventory: stri
   return undefined;
 }
 
-export const REPORT_USAGE = `usage: pulumi-ontap-security fleet report SUMMARY... --out DIR [options]
+export const REPORT_USAGE = `usage: pulumi-ontap-security fleet report [SUMMARY...] --out DIR [options]
 
 Builds the fleet report (${REPORT_FILES.html}, ${REPORT_FILES.junit}, ${REPORT_FILES.markdown}) from the
 JSON summaries of fleet runs (--json FILE, or the ${summaryFileName()} / fleet-summary-K-of-N.json that
 --report DIR writes): files, or folders holding them. The summaries of a fleet's shards merge into one
 report and one exit code; a stack two summaries share is taken from the later run.
 
+With no SUMMARY, from the stacks' state instead: --inventory's stacks as their state in the backend
+records them (pulumi stack export; no cluster is asked, nothing is written): each cluster's declared
+and last-read settings, release, encryption state and last change, drift as last recorded, and the
+operations a run left in flight. Every view says it is the state as last recorded, with each stack's
+time. A stack the backend does not have is not run.
+
   --out DIR            where to write the report (required)
   --inventory FILE     the fleet's inventory: its stacks that no summary has are reported as not run,
-                       with the command that runs their shard again
+                       with the command that runs their shard again (required with no SUMMARY)
+  --state              with SUMMARY: the stacks no summary has are read from their state instead of
+                       reported as not run (a run's word wins for the stacks it covers)
+  --concurrency N      stacks read from the backend at once (default 4)
+  --pulumi-root DIR    use DIR/bin/pulumi to read state (default: pulumi on PATH)
   --title TEXT         the report's title (default: ONTAP fleet security)
   --markdown-limit N   most characters of the Markdown (default ${GITHUB_COMMENT_LIMIT}, a GitHub comment)
   -h, --help           this text
 
-Exit codes: as the merged run's: 0 all as declared; 1 a stack failed, was locked or not run; 2 bad
-command line or unreadable summary; 3 drift found and nothing failed.`;
+Exit codes: as the merged run's: 0 all as declared; 1 a stack failed, was locked or not run (from
+state: operations left in flight); 2 bad command line or unreadable summary; 3 drift found (from
+state: as last recorded) and nothing failed.`;
 
 /** The summary files named by `paths` (folders: their fleet-summary*.json), in a stable order. */
 export function summaryFiles(paths: readonly string[]): string[] {
@@ -160,14 +176,23 @@ export function readSummary(file: string): FleetSummary {
 }
 
 /** `fleet report …`: resolves to the merged exit code. */
-export function runReportCommand(args: readonly string[], write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): number {
+export async function runReportCommand(args: readonly string[], write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...args],
       allowPositionals: true,
       strict: true,
-      options: { out: { type: "string" }, inventory: { type: "string" }, title: { type: "string" }, "markdown-limit": { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        out: { type: "string" },
+        inventory: { type: "string" },
+        state: { type: "boolean" },
+        concurrency: { type: "string" },
+        "pulumi-root": { type: "string" },
+        title: { type: "string" },
+        "markdown-limit": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     throw new UsageError("", undefined, `${(error as Error).message}\n${REPORT_USAGE}`);
@@ -180,25 +205,53 @@ export function runReportCommand(args: readonly string[], write: (line: string) 
   if (values.out === undefined || values.out === "") throw new UsageError("--out", values.out, "--out DIR is required: the folder the report is written to");
   const outProblem = reportTargetProblem("--out", values.out, values.inventory, [...Object.values(REPORT_FILES)]);
   if (outProblem !== undefined) throw new UsageError("--out", values.out, outProblem);
-  if (positionals.length === 0) throw new UsageError("SUMMARY", undefined, `fleet report needs at least one JSON summary (or a folder of them)\n${REPORT_USAGE}`);
+  const fromState = positionals.length === 0 || values.state === true;
+  if (fromState && values.inventory === undefined) {
+    throw new UsageError(
+      "SUMMARY",
+      undefined,
+      `fleet report needs JSON summaries (or folders of them), or --inventory FILE to read the stacks' state${values.state === true ? " (--state reads the inventory's stacks)" : ""}\n${REPORT_USAGE}`,
+    );
+  }
   const limit = values["markdown-limit"] === undefined ? GITHUB_COMMENT_LIMIT : integerOption("--markdown-limit", values["markdown-limit"], 2_000, 10_000_000);
+  const concurrency = values.concurrency === undefined ? 4 : integerOption("--concurrency", values.concurrency, 1, 64);
   const summaries = summaryFiles(positionals).map(readSummary);
   const counts = new Set(summaries.map((s) => s.shard?.count));
   if (counts.size > 1) {
     throw new UsageError("SUMMARY", undefined, `the summaries come from different splits (${[...counts].map((c) => (c === undefined ? "unsharded" : `N=${c}`)).join(", ")}): merge the shards of one split`);
   }
   let expected: ExpectedStack[] | undefined;
+  let recorded: RecordedStack[] | undefined;
   if (values.inventory !== undefined) {
-    const inventory: Inventory = loadInventory(values.inventory);
+    let inventory: Inventory;
+    try {
+      inventory = loadInventory(values.inventory);
+    } catch (error) {
+      throw new UsageError("--inventory", values.inventory, (error as Error).message);
+    }
     const newest = [...summaries].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).pop();
     const command = newest === undefined ? undefined : `${newest.command}${newest.driftCheck ? " --drift-check" : ""}`;
     expected = expectedStacks(inventory, values.inventory, command, [...counts][0]);
+    if (fromState) {
+      const redactor = Redactor.forFleet([inventory.backend, process.env.PULUMI_BACKEND_URL], process.env);
+      const covered = new Set(summaries.flatMap((s) => s.stacks.map((r) => r.stack)));
+      const uncovered = { ...inventory, stacks: inventory.stacks.filter((s) => !covered.has(s.name)) };
+      const root = values["pulumi-root"];
+      const cliProblem = root === undefined ? pulumiOnPathProblem(process.env.PATH) : pulumiRootProblem(root);
+      if (cliProblem !== undefined) throw new UsageError("--pulumi-root", root, `${cliProblem}: reading the stacks' state needs the Pulumi CLI`);
+      try {
+        recorded = redactor.value(await readRecordedStacks(uncovered, values.inventory, { concurrency, ...(values["pulumi-root"] === undefined ? {} : { pulumiRoot: values["pulumi-root"] }) }));
+      } catch (error) {
+        throw new Error(redactor.text(`the stacks' state could not be read from ${inventory.backend ?? "the CLI's backend"}: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    }
   }
-  const model = buildReport(summaries, { ...(expected === undefined ? {} : { expected }), ...(values.title === undefined ? {} : { title: values.title }) });
+  const model = buildReport(summaries, { ...(expected === undefined ? {} : { expected }), ...(recorded === undefined ? {} : { recorded }), ...(values.title === undefined ? {} : { title: values.title }) });
   const files = writeReports(values.out, model, limit);
   const t = model.totals;
+  const sources = [...(summaries.length === 0 ? [] : [`${summaries.length} summaries`]), ...(recorded === undefined ? [] : [`the state of ${recorded.length} stacks as last recorded (not a live read)`])];
   console.log(
-    `fleet report: ${t.clusters} clusters in ${t.stacks} stacks from ${summaries.length} summaries: ${OUTCOMES.map((o) => `${t[o]} ${OUTCOME_LABELS[o]}`).join(", ")}, ${t.belowBaseline} below the baseline; exit ${model.exitCode}`,
+    `fleet report: ${t.clusters} clusters in ${t.stacks} stacks from ${sources.join(" and ")}: ${OUTCOMES.map((o) => `${t[o]} ${OUTCOME_LABELS[o]}`).join(", ")}, ${t.belowBaseline} below the baseline; exit ${model.exitCode}`,
   );
   for (const file of files) write(`fleet report: wrote ${file}`);
   return model.exitCode;

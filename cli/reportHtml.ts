@@ -5,7 +5,7 @@
  * stored once each, rows as arrays of their indexes), one page of rows at a time, so 5,000 clusters
  * stay quick to open, filter and sort. Pure: a function of the model.
  */
-import { FleetReportModel, OUTCOMES, OUTCOME_LABELS, Outcome, ReportCluster, formatValue, severity } from "./reportModel";
+import { FleetReportModel, OUTCOMES, OUTCOME_LABELS, Outcome, ReportCluster, formatValue, recordedNotice, severity } from "./reportModel";
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 
@@ -132,7 +132,7 @@ td.o{white-space:nowrap;font-weight:600}.dot{display:inline-block;width:9px;heig
 .differs{color:#c62828;font-weight:600}.want{display:block;color:var(--muted);font-weight:400}.ok{color:#2e7d32}.bad{color:#c62828}.adv{color:#ef6c00}
 .err{min-width:320px;max-width:520px;white-space:pre-wrap;color:#8b1a1a}.advice{display:block;color:var(--muted);white-space:normal}.cell{max-width:220px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .pager{display:flex;gap:8px;align-items:center;margin:10px 0;font-size:13px}button{padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:#fff;cursor:pointer}
-.stacks li{margin:3px 0;font-size:13px}code{background:var(--bg);padding:1px 4px;border-radius:4px}
+.stacks li{margin:3px 0;font-size:13px}.recorded{border:1px solid #ef6c00;border-left:6px solid #ef6c00;background:#fff8e1;border-radius:6px;padding:4px 14px;margin:14px 0}code{background:var(--bg);padding:1px 4px;border-radius:4px}
 `;
 
 /** The table's script: reads the embedded data, renders a page of rows, filters and sorts. */
@@ -230,6 +230,11 @@ export function renderHtml(model: FleetReportModel): string {
               `<li><b>${escapeHtml(s.stack)}</b> ${escapeHtml(s.status)}${s.shard === undefined ? "" : ` (shard ${escapeHtml(s.shard)})`}${s.error === undefined ? "" : `: ${escapeHtml(s.error.split("\n")[0] as string)}`}${s.recovery === undefined ? "" : ` — recovery: <code>${escapeHtml(s.recovery)}</code>`}</li>`,
           )
           .join("")}${troubled.length > 200 ? `<li>… and ${number(troubled.length - 200)} more</li>` : ""}</ul>`;
+  const notice = recordedNotice(model, 200);
+  const recorded =
+    notice === undefined
+      ? ""
+      : `<section class="recorded" id="recorded"><p><b>${escapeHtml(notice.headline)}</b></p><ul class="stacks">${notice.stacks.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}${notice.more > 0 ? `<li>… and ${number(notice.more)} more</li>` : ""}</ul></section>`;
   const runs = model.runs.map((r) => `${r.command}${r.driftCheck ? " --drift-check" : ""}${r.shard === undefined ? "" : ` shard ${r.shard}`} at ${r.startedAt} (exit ${r.exitCode})`).join("; ");
   const data = JSON.stringify(embeddedData(model)).replace(/</g, "\\u003c");
   const ruleLinks = model.rules.map((r, i) => `<a href="#table" data-filter-rule="${i}">${escapeHtml(r.rule)}</a>`).join(" · ");
@@ -237,8 +242,8 @@ export function renderHtml(model: FleetReportModel): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(model.title)}</title><style>${STYLE}</style></head>
 <body><header><h1>${escapeHtml(model.title)}</h1>
-<div class="meta">${number(t.clusters)} clusters in ${number(t.stacks)} stacks · ${escapeHtml(runs || "no run")} · exit <span class="exit" style="background:${exitColour}" id="exit-code">${model.exitCode}</span></div></header>
-<main><section class="cards" id="totals">${cards}</section>
+<div class="meta">${number(t.clusters)} clusters in ${number(t.stacks)} stacks · ${escapeHtml(runs || (notice === undefined ? "no run" : "state as last recorded, not a live read"))} · exit <span class="exit" style="background:${exitColour}" id="exit-code">${model.exitCode}</span></div></header>
+<main>${recorded}<section class="cards" id="totals">${cards}</section>
 <section class="charts">${ruleChart}${releaseChart}${encryptionChart}</section>
 <p class="meta">Baseline: policy/baseline.ts (NetApp TR-4569), judged on the settings each cluster reported; a mandatory rule falling short puts a cluster below the baseline. Filter by rule: ${ruleLinks}</p>
 ${stackList}

@@ -71,10 +71,11 @@ export function problemOf(cluster: ReportCluster): Problem | undefined {
   };
 }
 
-function testCase(cluster: ReportCluster): { xml: string; failures: number; errors: number; skipped: number } {
+function testCase(cluster: ReportCluster, recordedAt: string | undefined): { xml: string; failures: number; errors: number; skipped: number } {
   const p = problemOf(cluster);
   const advisory = cluster.verdicts.filter((v) => v.result === "fail" && v.level === "advisory").flatMap((v) => v.messages.map((m) => `advisory ${v.rule}: ${m}`));
   const info = [
+    ...(recordedAt === undefined ? [] : [`state as last recorded at ${recordedAt}, not a live read: no cluster was asked`]),
     `stack ${cluster.stack}, cluster ${cluster.cluster}${cluster.clusterName === undefined ? "" : ` (${cluster.clusterName})`}${cluster.host === undefined ? "" : `, host ${cluster.host}`}`,
     `release ${cluster.release ?? "unknown"}, encryption_state ${cluster.encryptionState ?? "not reported"}, outcome ${OUTCOME_LABELS[cluster.outcome]}${cluster.lastChange === undefined ? "" : `, last change ${cluster.lastChange}`}`,
     ...cluster.settings.filter((s) => s.found !== undefined || s.desired !== undefined).map((s) => `${s.setting}: found ${formatValue(s.found)}, declared ${formatValue(s.desired)}`),
@@ -100,7 +101,11 @@ export function renderJunit(model: FleetReportModel): string {
   let skipped = 0;
   const suites: string[] = [];
   for (const stack of model.stacks) {
-    const cases = (byStack.get(stack.stack) ?? []).slice().sort((a, b) => a.cluster.localeCompare(b.cluster)).map(testCase);
+    const cases = (byStack.get(stack.stack) ?? [])
+      .slice()
+      .sort((a, b) => a.cluster.localeCompare(b.cluster))
+      .map((c) => testCase(c, stack.recordedAt));
+    const timestamp = stack.recordedAt ?? model.startedAt;
     const f = cases.reduce((n, c) => n + c.failures, 0);
     const e = cases.reduce((n, c) => n + c.errors, 0);
     const s = cases.reduce((n, c) => n + c.skipped, 0);
@@ -109,8 +114,10 @@ export function renderJunit(model: FleetReportModel): string {
     errors += e;
     skipped += s;
     suites.push(
-      `  <testsuite${attr("name", stack.stack)}${attr("tests", cases.length)}${attr("failures", f)}${attr("errors", e)}${attr("skipped", s)}${model.startedAt === undefined ? "" : attr("timestamp", model.startedAt.replace(/\.\d+Z$/, ""))}>\n` +
-        `    <properties><property${attr("name", "status")}${attr("value", stack.status)}/>${stack.shard === undefined ? "" : `<property${attr("name", "shard")}${attr("value", stack.shard)}/>`}</properties>\n` +
+      `  <testsuite${attr("name", stack.stack)}${attr("tests", cases.length)}${attr("failures", f)}${attr("errors", e)}${attr("skipped", s)}${timestamp === undefined ? "" : attr("timestamp", timestamp.replace(/(\.\d+)?Z$/, ""))}>\n` +
+        `    <properties><property${attr("name", "status")}${attr("value", stack.status)}/>${stack.shard === undefined ? "" : `<property${attr("name", "shard")}${attr("value", stack.shard)}/>`}${
+          stack.recordedAt === undefined ? "" : `<property${attr("name", "source")}${attr("value", `state as last recorded at ${stack.recordedAt}, not a live read`)}/>`
+        }</properties>\n` +
         `${cases.map((c) => c.xml).join("\n")}${cases.length === 0 ? "" : "\n"}  </testsuite>`,
     );
   }

@@ -4,7 +4,7 @@
  * comment holds 65,536 characters, a job summary 1 MiB; GitLab notes 1,000,000), saying how many were
  * left out and where the rest is. Pure.
  */
-import { FleetReportModel, OUTCOME_LABELS, ReportCluster, formatValue } from "./reportModel";
+import { FleetReportModel, OUTCOME_LABELS, ReportCluster, formatValue, recordedNotice } from "./reportModel";
 
 /** GitHub's limit on an issue or pull-request comment's body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -33,10 +33,14 @@ export function renderMarkdown(model: FleetReportModel, options: { limit?: numbe
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const t = model.totals;
   const verdict = model.exitCode === 0 ? "✅ all as declared" : model.exitCode === 3 ? "🟡 drift found" : "❌ problems found";
+  const notice = recordedNotice(model, 20);
   const head = [
     `## ${cellText(model.title, 120)}: ${verdict} (exit ${model.exitCode})`,
     "",
-    `${t.clusters.toLocaleString("en-US")} clusters in ${t.stacks.toLocaleString("en-US")} stacks · ${model.commands.map((c) => `\`fleet ${c}\``).join(", ") || "no run"}${model.startedAt === undefined ? "" : ` · ${model.startedAt}`}`,
+    ...(notice === undefined
+      ? []
+      : [`> ⚠️ **${notice.headline}**`, ">", ...notice.stacks.map((line) => `> - ${cellText(line, 200)}`), ...(notice.more > 0 ? [`> - … and ${notice.more} more stacks`] : []), ""]),
+    `${t.clusters.toLocaleString("en-US")} clusters in ${t.stacks.toLocaleString("en-US")} stacks · ${model.commands.map((c) => `\`fleet ${c}\``).join(", ") || (notice === undefined ? "no run" : "state as last recorded")}${model.startedAt === undefined ? "" : ` · ${model.startedAt}`}`,
     "",
     "| as declared | drifted | below baseline | failed | unreachable | locked | not run |",
     "|---:|---:|---:|---:|---:|---:|---:|",

@@ -71,8 +71,10 @@ export interface ReportCluster {
 
 export interface ReportStack {
   readonly stack: string;
-  /** The runner's status, or `not-run` when no summary has the stack. */
+  /** The runner's status, or `not-run` when no summary (nor, for a report from state, the backend) has the stack. */
   readonly status: StackStatus | "not-run";
+  /** Taken from the stack's state as last written at this time, not from a run. */
+  readonly recordedAt?: string;
   readonly shard?: string;
   readonly error?: string;
   readonly recovery?: string;
@@ -102,6 +104,11 @@ export interface FleetReportModel {
   readonly stacks: readonly ReportStack[];
   /** Worst first. */
   readonly clusters: readonly ReportCluster[];
+  /**
+   * The stacks taken from their state rather than from a run, each with when its state was last written
+   * (absent: the backend has no such stack). Their clusters were not asked: drift is as last recorded.
+   */
+  readonly recorded?: readonly { readonly stack: string; readonly at?: string }[];
   /** Runs that went into it, each with its shard. */
   readonly runs: readonly { readonly command: string; readonly driftCheck: boolean; readonly startedAt: string; readonly exitCode: number; readonly shard?: string; readonly stacks: number }[];
 }
@@ -111,6 +118,17 @@ export interface ExpectedStack extends Pick<FleetStack, "name" | "clusters"> {
   readonly shard?: string;
   /** The command line that runs it again. */
   readonly rerun?: string;
+}
+
+/** A stack as its state records it, for a report without a run (see reportState.ts). */
+export interface RecordedStack {
+  readonly stack: string;
+  /** When its state was last written; absent: the backend has no such stack. */
+  readonly recordedAt?: string;
+  /** What the state records, as a run's result says it: `succeeded`, `drift` (as recorded), `failed` (operations left in flight), `cancelled` (no such stack). */
+  readonly result: StackResult;
+  /** What to do about it, when something is. */
+  readonly recovery?: string;
 }
 
 /** Error text that says the cluster did not answer (the network, not the cluster, failed). */
@@ -173,36 +191,47 @@ const tally = (into: Record<string, number>, key: string): void => {
 };
 
 /**
- * The model from the summaries of one or more runs (later summaries win for a stack they share) and,
- * optionally, the stacks every run should have covered: those no summary has are `not-run`.
+ * The model from the summaries of one or more runs (later summaries win for a stack they share),
+ * optionally the stacks every run should have covered (those no summary has are `not-run`), and the
+ * stacks as their state records them, for the stacks no summary has: a run's word beats the state's.
  */
-export function buildReport(summaries: readonly FleetSummary[], options: { expected?: readonly ExpectedStack[]; title?: string; rules?: readonly RuleSetting[] } = {}): FleetReportModel {
+export function buildReport(
+  summaries: readonly FleetSummary[],
+  options: { expected?: readonly ExpectedStack[]; recorded?: readonly RecordedStack[]; title?: string; rules?: readonly RuleSetting[] } = {},
+): FleetReportModel {
   const rules = options.rules ?? DEFAULT_RULES;
   const latest = new Map<string, { result: StackResult; summary: FleetSummary }>();
   const ordered = [...summaries].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   for (const summary of ordered) for (const result of summary.stacks) latest.set(result.stack, { result, summary });
   const expected = new Map((options.expected ?? []).map((s) => [s.name, s]));
-  const stackNames = [...new Set([...(options.expected ?? []).map((s) => s.name), ...ordered.flatMap((s) => s.stacks.map((r) => r.stack))])];
+  const recordedStacks = new Map((options.recorded ?? []).map((s) => [s.stack, s]));
+  const stackNames = [...new Set([...(options.expected ?? []).map((s) => s.name), ...ordered.flatMap((s) => s.stacks.map((r) => r.stack)), ...recordedStacks.keys()])];
+  const recorded: { stack: string; at?: string }[] = [];
 
   const stacks: ReportStack[] = [];
   const clusters: ReportCluster[] = [];
   for (const name of stackNames) {
-    const got = latest.get(name);
+    const run = latest.get(name);
+    const state = run === undefined ? recordedStacks.get(name) : undefined;
+    if (state !== undefined) recorded.push({ stack: name, ...(state.recordedAt === undefined ? {} : { at: state.recordedAt }) });
+    // What the state records reads as a refresh's result: drift is what differs, nothing more was done.
+    const got = run ?? (state === undefined ? undefined : { result: state.result, summary: undefined });
     const plan = expected.get(name);
-    const shard = got?.summary.shard === undefined ? plan?.shard : `${got.summary.shard.index}/${got.summary.shard.count}`;
+    const shard = got?.summary?.shard === undefined ? plan?.shard : `${got.summary.shard.index}/${got.summary.shard.count}`;
     const stack: ReportStack = {
       stack: name,
-      status: got?.result.status ?? "not-run",
+      status: got === undefined || (state !== undefined && state.recordedAt === undefined) ? "not-run" : got.result.status,
+      ...(state?.recordedAt === undefined ? {} : { recordedAt: state.recordedAt }),
       ...(shard === undefined ? {} : { shard }),
       ...(got?.result.error === undefined ? (got === undefined ? { error: `no summary has this stack${shard === undefined ? "" : `: shard ${shard} did not report (its runner stopped or never ran)`}` } : {}) : { error: got.result.error }),
-      ...(got?.result.lock?.recovery !== undefined
-        ? { recovery: got.result.lock.recovery }
+      ...(got?.result.lock?.recovery !== undefined || state?.recovery !== undefined
+        ? { recovery: (got?.result.lock?.recovery ?? state?.recovery) as string }
         : got === undefined && plan?.rerun !== undefined
           ? { recovery: `${plan.rerun} (a stack its stopped runner left locked is then reported stale, with its \`pulumi cancel\`)` }
           : {}),
     };
     stacks.push(stack);
-    const command = got?.summary.command;
+    const command = got === undefined ? undefined : (got.summary?.command ?? "refresh");
     const records: readonly ClusterRecord[] = got?.result.details ?? (plan?.clusters ?? []).map((c) => ({ name: c.name, host: c.host, changed: false, failed: false }));
     for (const record of records) {
       const outcome = outcomeOf(record, got?.result, command);
@@ -251,13 +280,14 @@ export function buildReport(summaries: readonly FleetSummary[], options: { expec
     }));
 
   const allResults: StackResult[] = stackNames.map(
-    (name) => latest.get(name)?.result ?? { stack: name, status: "cancelled", clusters: 0, changed: 0, failed: 0, operations: {}, attempts: 0, durationMs: 0 },
+    (name) => latest.get(name)?.result ?? recordedStacks.get(name)?.result ?? { stack: name, status: "cancelled", clusters: 0, changed: 0, failed: 0, operations: {}, attempts: 0, durationMs: 0 },
   );
   const newest = ordered[ordered.length - 1];
   return {
     title: options.title ?? "ONTAP fleet security",
     ...(newest === undefined ? {} : { startedAt: newest.startedAt }),
     commands: [...new Set(ordered.map((s) => `${s.command}${s.driftCheck ? " --drift-check" : ""}`))],
+    ...(recorded.length === 0 ? {} : { recorded }),
     exitCode: allResults.length === 0 ? EXIT.failed : exitCode(allResults),
     totals: totals as FleetReportModel["totals"],
     rules: ruleTotals,
@@ -285,6 +315,22 @@ export function severity(cluster: ReportCluster): number {
 
 function worstFirst(a: ReportCluster, b: ReportCluster): number {
   return severity(a) - severity(b) || a.stack.localeCompare(b.stack) || a.cluster.localeCompare(b.cluster);
+}
+
+/**
+ * What every view says of a report from state, so nobody takes it for a drift check: whose state, as
+ * last written when, and that no cluster was asked. `max` stacks are named, then how many more.
+ */
+export function recordedNotice(model: FleetReportModel, max: number): { headline: string; stacks: string[]; more: number } | undefined {
+  if (model.recorded === undefined || model.recorded.length === 0) return undefined;
+  const inBackend = model.recorded.filter((r) => r.at !== undefined);
+  const times = inBackend.map((r) => r.at as string).sort();
+  const span = times.length === 0 ? "" : times[0] === times[times.length - 1] ? `, last written at ${times[0]}` : `, last written between ${times[0]} and ${times[times.length - 1]}`;
+  return {
+    headline: `State as last recorded, not a live read: ${model.recorded.length} stack${model.recorded.length === 1 ? "" : "s"} as their state in the backend records them${span}. No cluster was asked; drift is what the last update or refresh recorded (\`fleet refresh --drift-check\` reads the clusters).`,
+    stacks: model.recorded.slice(0, max).map((r) => `${r.stack}: ${r.at === undefined ? "no state in the backend" : `state as last recorded at ${r.at}`}`),
+    more: Math.max(0, model.recorded.length - max),
+  };
 }
 
 /** A value as the reports print it: lists joined, booleans as on/off words ONTAP's CLI uses. */

@@ -16,6 +16,7 @@ import { EXIT, renderSummary, summary } from "./fleetReport";
 import { FLEET_COMMANDS, FleetCommand, FleetProgress, StackResult, runFleet } from "./fleetRunner";
 import { Shard, describeShard, parseShard, shardStacks } from "./fleetShard";
 import { REPORT_FILES, reportTargetProblem, runReportCommand, summaryFileName, writeRunReport } from "./reportCommand";
+import { loadPolicyConfig } from "./reportPolicyConfig";
 import { UsageError, integerOption } from "./usageError";
 
 export const FLEET_USAGE = `usage: pulumi-ontap-security fleet preview|up|refresh --inventory FILE [options]
@@ -39,6 +40,8 @@ never unlocked; a lock left by a killed run is reported with its recovery (pulum
   --json FILE          write the summary as JSON (stacks, statuses, counts, errors, locks)
   --report DIR         write the fleet report into DIR: HTML (one file), JUnit XML, Markdown, and the
                        JSON summary that \`fleet report\` merges
+  --policy-config FILE
+                       with --report: the baseline pack's policy config (pulumi's --policy-pack-config)
   --shard K/N          run only shard K of N: a fixed, balanced part of the inventory's stacks, so N
                        runners (a CI matrix) share one fleet and one backend
   --lock-retries N     attempts after the first on a locked stack (default 5)
@@ -65,6 +68,7 @@ export interface FleetCommandLine {
   readonly clearPendingCreates: boolean;
   readonly json?: string;
   readonly report?: string;
+  readonly policyConfig?: string;
   readonly shard?: Shard;
   readonly backoff: Backoff;
   readonly pulumiRoot?: string;
@@ -90,6 +94,7 @@ export function parseFleetArgs(args: readonly string[]): FleetCommandLine | unde
         "clear-pending-creates": { type: "boolean" },
         json: { type: "string" },
         report: { type: "string" },
+        "policy-config": { type: "string" },
         shard: { type: "string" },
         "lock-retries": { type: "string" },
         "lock-wait": { type: "string" },
@@ -111,6 +116,7 @@ export function parseFleetArgs(args: readonly string[]): FleetCommandLine | unde
   if (values["drift-check"] && command === "up") throw new UsageError("--drift-check", undefined, "--drift-check goes with preview or refresh, not up (up changes what it finds)");
   if (values["clear-pending-creates"] && command !== "refresh") throw new UsageError("--clear-pending-creates", undefined, "--clear-pending-creates goes with refresh only");
   if (values["clear-pending-creates"] && values["drift-check"]) throw new UsageError("--clear-pending-creates", undefined, "--clear-pending-creates writes state; a --drift-check writes nothing: use one or the other");
+  if (values["policy-config"] !== undefined && values.report === undefined) throw new UsageError("--policy-config", values["policy-config"], "--policy-config sets the verdicts of the report: it goes with --report DIR");
   return {
     command: command as FleetCommand,
     inventory: values.inventory,
@@ -120,6 +126,7 @@ export function parseFleetArgs(args: readonly string[]): FleetCommandLine | unde
     clearPendingCreates: values["clear-pending-creates"] === true,
     ...(values.json === undefined ? {} : { json: values.json }),
     ...(values.report === undefined ? {} : { report: values.report }),
+    ...(values["policy-config"] === undefined ? {} : { policyConfig: values["policy-config"] }),
     ...(values.shard === undefined ? {} : { shard: parseShard(values.shard) }),
     backoff: {
       retries: integer("--lock-retries", values["lock-retries"], 0, 100, 5),
@@ -303,17 +310,19 @@ export async function runFleetCommand(args: string[]): Promise<number> {
     const problem = reportTargetProblem("--report", line.report, inventory.file, files);
     if (problem !== undefined) return fail(`${problem}; nothing was run`);
   }
+  const policy = line.policyConfig === undefined ? undefined : loadPolicyConfig(line.policyConfig);
+  if (policy !== undefined && "problem" in policy) return fail(`${policy.problem}; nothing was run`);
   const cliProblem = line.pulumiRoot === undefined ? pulumiOnPathProblem(process.env.PATH) : pulumiRootProblem(line.pulumiRoot);
   if (cliProblem !== undefined) return fail(`${cliProblem}; nothing was run`);
   try {
-    return await run(line, inventory, redactor);
+    return await run(line, inventory, redactor, policy?.rules);
   } catch (error) {
     process.stderr.write(`${redactor.text(`pulumi-ontap-security fleet: ${error instanceof Error ? error.message : String(error)}`)}\n`);
     return EXIT.failed;
   }
 }
 
-async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redactor): Promise<number> {
+async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redactor, rules?: Parameters<typeof writeRunReport>[4]): Promise<number> {
   const write = (text: string) => process.stderr.write(`${redactor.text(text)}\n`);
   const progress = new ProgressPrinter(line.command, inventory.stacks.length, write);
   const abort = new AbortController();
@@ -375,7 +384,7 @@ async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redac
     }
     if (line.report !== undefined) {
       try {
-        for (const file of writeRunReport(line.report, report, inventory, line.inventory)) write(`fleet ${line.command}: wrote ${file}`);
+        for (const file of writeRunReport(line.report, report, inventory, line.inventory, rules)) write(`fleet ${line.command}: wrote ${file}`);
       } catch (error) {
         write(`pulumi-ontap-security fleet: the report could not be written to --report ${line.report}: ${(error as Error).message}; the table above is the run's result`);
         return EXIT.failed;

@@ -16,7 +16,8 @@ import { Shard, assignShards, describeShard } from "./fleetShard";
 import { renderHtml } from "./reportHtml";
 import { renderJunit } from "./reportJunit";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./reportMarkdown";
-import { ExpectedStack, FleetReportModel, OUTCOMES, OUTCOME_LABELS, RecordedStack, buildReport } from "./reportModel";
+import { ExpectedStack, FleetReportModel, OUTCOMES, OUTCOME_LABELS, RecordedStack, RuleSetting, buildReport } from "./reportModel";
+import { loadPolicyConfig } from "./reportPolicyConfig";
 import { readRecordedStacks } from "./reportState";
 import { UsageError, integerOption } from "./usageError";
 
@@ -53,14 +54,14 @@ export function writeReports(dir: string, model: FleetReportModel, markdownLimit
   });
 }
 
-/** After a run: its summary and its report, into `dir`. */
-export function writeRunReport(dir: string, summary: FleetSummary, inventory: Inventory, inventoryArg: string): string[] {
+/** After a run: its summary and its report (with the rules as a policy config sets them), into `dir`. */
+export function writeRunReport(dir: string, summary: FleetSummary, inventory: Inventory, inventoryArg: string, rules?: readonly RuleSetting[]): string[] {
   mkdirSync(dir, { recursive: true });
   const summaryFile = path.join(dir, summaryFileName(summary.shard));
   writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   const command = `${summary.command}${summary.driftCheck ? " --drift-check" : ""}`;
   const expected = expectedStacks(inventory, inventoryArg, command, summary.shard?.count).filter((s) => summary.shard === undefined || s.shard === describeShard(summary.shard));
-  return [summaryFile, ...writeReports(dir, buildReport([summary], { expected }))];
+  return [summaryFile, ...writeReports(dir, buildReport([summary], { expected, ...(rules === undefined ? {} : { rules }) }))];
 }
 
 /**
@@ -124,12 +125,15 @@ time. A stack the backend does not have is not run.
                        reported as not run (a run's word wins for the stacks it covers)
   --concurrency N      stacks read from the backend at once (default 4)
   --pulumi-root DIR    use DIR/bin/pulumi to read state (default: pulumi on PATH)
+  --policy-config FILE
+                       the baseline pack's policy config (the JSON file pulumi preview|up
+                       --policy-pack-config takes): the verdicts use its levels and rule settings
   --title TEXT         the report's title (default: ONTAP fleet security)
   --markdown-limit N   most characters of the Markdown (default ${GITHUB_COMMENT_LIMIT}, a GitHub comment)
   -h, --help           this text
 
 Exit codes: as the merged run's: 0 all as declared; 1 a stack failed, was locked or not run (from
-state: operations left in flight); 2 bad command line or unreadable summary; 3 drift found (from
+state: operations left in flight); 2 bad command line, summary or policy config; 3 drift found (from
 state: as last recorded) and nothing failed.`;
 
 /** The summary files named by `paths` (folders: their fleet-summary*.json), in a stable order. */
@@ -189,6 +193,7 @@ export async function runReportCommand(args: readonly string[], write: (line: st
         state: { type: "boolean" },
         concurrency: { type: "string" },
         "pulumi-root": { type: "string" },
+        "policy-config": { type: "string" },
         title: { type: "string" },
         "markdown-limit": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -214,6 +219,8 @@ export async function runReportCommand(args: readonly string[], write: (line: st
     );
   }
   const limit = values["markdown-limit"] === undefined ? GITHUB_COMMENT_LIMIT : integerOption("--markdown-limit", values["markdown-limit"], 2_000, 10_000_000);
+  const policy = values["policy-config"] === undefined ? undefined : loadPolicyConfig(values["policy-config"]);
+  if (policy !== undefined && "problem" in policy) throw new UsageError("--policy-config", values["policy-config"], policy.problem);
   const concurrency = values.concurrency === undefined ? 4 : integerOption("--concurrency", values.concurrency, 1, 64);
   const summaries = summaryFiles(positionals).map(readSummary);
   const counts = new Set(summaries.map((s) => s.shard?.count));
@@ -246,7 +253,12 @@ export async function runReportCommand(args: readonly string[], write: (line: st
       }
     }
   }
-  const model = buildReport(summaries, { ...(expected === undefined ? {} : { expected }), ...(recorded === undefined ? {} : { recorded }), ...(values.title === undefined ? {} : { title: values.title }) });
+  const model = buildReport(summaries, {
+    ...(expected === undefined ? {} : { expected }),
+    ...(recorded === undefined ? {} : { recorded }),
+    ...(values.title === undefined ? {} : { title: values.title }),
+    ...(policy === undefined ? {} : { rules: policy.rules }),
+  });
   const files = writeReports(values.out, model, limit);
   const t = model.totals;
   const sources = [...(summaries.length === 0 ? [] : [`${summaries.length} summaries`]), ...(recorded === undefined ? [] : [`the state of ${recorded.length} stacks as last recorded (not a live read)`])];

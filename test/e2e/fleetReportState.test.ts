@@ -2,7 +2,8 @@
  * `fleet report --inventory FILE --out DIR` with no summaries, against the real CLI and a file backend:
  * the report comes from each stack's state as last recorded, asks no cluster, says so in all three
  * views with each stack's time, exits 3 on drift a refresh recorded and 1 on a create left in flight,
- * reports a stack the backend lacks as not run, and keeps every secret of the state out of its files.
+ * reports a stack the backend lacks as not run, and keeps every secret of the state out of its files;
+ * with `--policy-config`, it judges a cluster as the policy pack, given the same file by the CLI, does.
  */
 import test from "ava";
 import type { ChildProcess } from "child_process";
@@ -10,7 +11,7 @@ import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import type { SimCluster } from "../../simulator";
 import { FleetProject, FleetRun, killGroup } from "../../harness/fleetProject";
-import { findPulumiCli } from "../../harness/pulumiCli";
+import { REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 import { REPORT_FILES } from "../../cli/reportCommand";
 import { fleetSimulator } from "./fleetFixtures";
 
@@ -57,6 +58,27 @@ test("a report from the stacks' state: drift as a refresh recorded it, a killed 
   t.regex(firstFiles[REPORT_FILES.markdown] ?? "", /State as last recorded, not a live read/);
   t.regex(firstFiles[REPORT_FILES.html] ?? "", /State as last recorded, not a live read/);
   t.regex(firstFiles[REPORT_FILES.junit] ?? "", /<failure message="below the baseline: 1 mandatory shortfall \(ontap-telnet-disabled\); drifted in 1 setting \(managementProtocols\.telnetEnabled\)" type="ontap-telnet-disabled">/);
+
+  // One policy config for the pack and the report: TLS 1.3 only, conversion mandatory, telnet not judged.
+  // The pack, run by the CLI on site-2 (its cluster as declared), and the report from state judge alike.
+  const policyConfig = path.join(project.dir, "baseline.json");
+  writeFileSync(policyConfig, JSON.stringify({ "ontap-tls-minimum-version": { minimumVersion: "TLSv1.3" }, "ontap-software-encryption-converted": "remediate", "ontap-telnet-disabled": "disabled" }));
+  const packRun = await project
+    .pulumi(["preview", "--stack", "site-2", "--policy-pack", path.join(REPO_ROOT, "policy"), "--policy-pack-config", policyConfig])
+    .then((output) => ({ failed: false, output }))
+    .catch((error: Error) => ({ failed: true, output: error.message }));
+  t.true(packRun.failed, `a mandatory violation fails the preview:\n${packRun.output}`);
+  const byPack = [...packRun.output.matchAll(/\[(mandatory|advisory)\]\s+(\S+)\s+\([^)]*: ([^)]+)\)/g)].filter((m) => m[3] === c!.name).map((m) => `${m[1]} ${m[2]}`);
+  const configured = path.join(project.dir, "report-configured");
+  const judged = await project.fleet(["report", "--inventory", ranInventory, "--out", configured, "--policy-config", policyConfig], { json: false });
+  t.is(judged.code, 3, explain(judged));
+  const junit = readFileSync(path.join(configured, REPORT_FILES.junit), "utf8");
+  const testcase = junit.split("<testcase ").find((chunk) => chunk.includes(`name="${c!.name}"`)) ?? "";
+  const failure = /<failure message="below the baseline: \d+ mandatory shortfalls? \(([^)]*)\)/.exec(testcase)?.[1]?.split(", ") ?? [];
+  const advisory = [...testcase.matchAll(/^advisory (\S+): /gm)].map((m) => m[1] as string);
+  t.deepEqual([...new Set(byPack)].sort(), [...failure.map((rule) => `mandatory ${rule}`), ...advisory.map((rule) => `advisory ${rule}`)].sort(), packRun.output);
+  t.true(failure.includes("ontap-tls-minimum-version") && failure.includes("ontap-software-encryption-converted"), testcase);
+  t.notRegex(junit, /ontap-telnet-disabled/, "a disabled rule judges nothing");
 
   // site-1's state now holds a password and a private key (import keeps what it is given, as a state
   // written by an older program might have them).

@@ -1,16 +1,18 @@
 /**
- * `fleet report --inventory FILE --out DIR` with no summaries, against the real CLI and a file backend:
+ * `fleet report --inventory FILE --out DIR` with no summaries, against the real CLI and a file or a
+ * PostgreSQL backend:
  * the report comes from each stack's state as last recorded, asks no cluster, says so in all three
  * views with each stack's time, exits 3 on drift a refresh recorded and 1 on a create left in flight,
  * reports a stack the backend lacks as not run, and keeps every secret of the state out of its files;
  * with `--policy-config`, it judges a cluster as the policy pack, given the same file by the CLI, does.
  */
-import test from "ava";
+import test, { ExecutionContext } from "ava";
 import type { ChildProcess } from "child_process";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import type { SimCluster } from "../../simulator";
 import { FleetProject, FleetRun, killGroup } from "../../harness/fleetProject";
+import { findPostgres, startPostgres } from "../../harness/postgres";
 import { REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 import { REPORT_FILES } from "../../cli/reportCommand";
 import { fleetSimulator } from "./fleetFixtures";
@@ -22,12 +24,24 @@ const KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCstateo
 const read = (dir: string) => Object.fromEntries(Object.values(REPORT_FILES).map((file) => [file, readFileSync(path.join(dir, file), "utf8")]));
 const requestsTo = (clusters: readonly SimCluster[]): number => clusters.reduce((n, c) => n + c.requests.length + c.droppedRequests, 0);
 
-test("a report from the stacks' state: drift as a refresh recorded it, a killed run's create in flight, a stack never run, no secret, no request to any cluster", async (t) => {
+const PG_PASSWORD = "pg-Passw0rd-of-the-backend";
+
+/** The scenario, on the file backend or on PostgreSQL (whose URL carries a password that must appear nowhere either). */
+async function reportFromState(t: ExecutionContext, backend: "file" | "postgres"): Promise<void> {
   t.timeout(15 * 60_000);
   const cli = findPulumiCli();
   if (!cli.ok) throw new Error(`no Pulumi CLI: ${cli.reason}`);
+  let secrets = [PASSWORD, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCstateonly", "PRIVATE KEY"];
+  let options = {};
+  if (backend === "postgres") {
+    if (!findPostgres().ok) throw new Error(`no PostgreSQL: ${(findPostgres() as { reason: string }).reason}`);
+    const pg = await startPostgres({ password: PG_PASSWORD });
+    t.teardown(() => pg.stop());
+    options = { backend: pg.url };
+    secrets = [...secrets, PG_PASSWORD, encodeURIComponent(PG_PASSWORD)];
+  }
   const sim = await fleetSimulator(t, "recorded", 4, 200);
-  const project = new FleetProject(cli.dir, sim);
+  const project = new FleetProject(cli.dir, sim, options);
   t.teardown(() => project.close());
   const [a, b, c, d] = sim.clusters.map((cluster) => ({ name: cluster.name, host: cluster.host }));
   const ran = [
@@ -121,7 +135,10 @@ test("a report from the stacks' state: drift as a refresh recorded it, a killed 
   t.regex(markdown, /pulumi cancel --stack site-2 --yes/);
   t.regex(files[REPORT_FILES.junit] ?? "", /<error message="failed: creating when the state was last written/);
   for (const [file, text] of Object.entries(files)) {
-    for (const leak of [PASSWORD, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCstateonly", "PRIVATE KEY", sim.password]) t.false(text.includes(leak), `${file} holds a secret of the state`);
+    for (const leak of [...secrets, sim.password]) t.false(text.includes(leak), `${file} holds a secret of the state or the backend`);
   }
-  t.false(`${report.stdout}${report.stderr}`.includes(PASSWORD));
-});
+  for (const leak of secrets) t.false(`${report.stdout}${report.stderr}`.includes(leak), "the command's output holds a secret");
+}
+
+test.serial("a report from the stacks' state on a file backend: drift as a refresh recorded it, a killed run's create in flight, a stack never run, no secret, no request to any cluster", (t) => reportFromState(t, "file"));
+test.serial("a report from the stacks' state on PostgreSQL: the same, and the backend's password in none of it", (t) => reportFromState(t, "postgres"));

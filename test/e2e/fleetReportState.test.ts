@@ -1,10 +1,10 @@
 /**
  * `fleet report --inventory FILE --out DIR` with no summaries, against the real CLI and a file or a
- * PostgreSQL backend:
- * the report comes from each stack's state as last recorded, asks no cluster, says so in all three
- * views with each stack's time, exits 3 on drift a refresh recorded and 1 on a create left in flight,
- * reports a stack the backend lacks as not run, and keeps every secret of the state out of its files;
- * with `--policy-config`, it judges a cluster as the policy pack, given the same file by the CLI, does.
+ * PostgreSQL backend: the report comes from each stack's state as last recorded, asks no cluster,
+ * says so in all three views with each stack's time, exits 3 on drift a refresh recorded and 1 on a
+ * create a killed run left in flight, reports a stack the backend lacks as not run, and keeps every
+ * secret of the state and of the backend's URL out of its files; with `--policy-config`, it judges a
+ * cluster as the policy pack, given the same file by the CLI, does.
  */
 import test, { ExecutionContext } from "ava";
 import type { ChildProcess } from "child_process";

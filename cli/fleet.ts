@@ -334,7 +334,7 @@ async function run(line: FleetCommandLine, inventory: Inventory, redactor: Redac
       write(`fleet ${line.command}: ${signal}: interrupting running stacks (Pulumi finishes the steps in flight and releases their locks), starting no more; a second SIGINT or SIGTERM stops them at once`);
       abort.abort();
     } else if (action === "stop") {
-      write(`fleet ${line.command}: ${signal} again: stopping the running stacks at once (steps in flight may be left pending: see pulumi cancel and refresh)`);
+      write(`fleet ${line.command}: ${signal} again: stopping the running stacks at once (steps in flight may be left pending: each such stack says how to recover)`);
       interruptAll();
     }
   };

@@ -7,7 +7,7 @@ import { hostname } from "os";
 import { performance } from "perf_hooks";
 import type * as Automation from "@pulumi/pulumi/automation";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
-import { ClusterCollector, ClusterRecord, isClusterType, isClusterUrn, withLastChanges } from "./fleetClusters";
+import { ClusterCollector, ClusterRecord, PendingOperation, isClusterType, isClusterUrn, recordsFromState, withLastChanges } from "./fleetClusters";
 import type { FleetStack, Inventory } from "./fleetInventory";
 import { ClusterClaims } from "./fleetIdentity";
 import { detachedPulumi } from "./fleetProcess";
@@ -253,6 +253,18 @@ export function unmanagedClusters(stack: FleetStack, records: readonly ClusterRe
   return records.filter((r) => r.op === undefined && r.host !== undefined && stack.clusters?.some((c) => c.name === r.name && c.host === r.host)).map((r) => ({ name: r.name, host: r.host as string }));
 }
 
+/**
+ * Why a stack whose state records operations in flight after the run is not done, and what brings it
+ * back. A run stopped at once (a second Ctrl-C, a killed CLI) leaves its steps in flight recorded as
+ * pending; Pulumi's next `up` goes on beside them and leaves them there, so a green run would hide a
+ * state that does not tell the clusters' story. `refresh --clear-pending-creates` drops them; the next
+ * `up` then adopts each cluster again, waits for any job still running, and sends only what is missing.
+ */
+export function leftInFlight(pending: readonly PendingOperation[]): string {
+  const list = pending.map((p) => `${p.operation} ${p.name}`).join(", ");
+  return `its state records ${pending.length} operation${pending.length === 1 ? "" : "s"} left in flight by a run stopped before it finished (${list}): run \`fleet refresh --clear-pending-creates\`, then \`fleet up\` again`;
+}
+
 /** The lines of a CLI failure worth showing: its `error:` lines, else its last lines. */
 export function errorLines(message: string): string {
   // The Automation API's CommandError reads `code: 1\n stdout: …\n stderr: error: …\n err?: …`.
@@ -297,9 +309,18 @@ async function runStack(
       details: tally.collector.records(tally.ops, tally.failedUrns, (op) => !UNCHANGED.has(op), stack.clusters),
     });
     let selected: FleetStackHandle | undefined;
-    // With exportState, each cluster's last change from the stack's state after the command.
-    const withState = async (r: StackResult): Promise<StackResult> =>
-      options.exportState && selected !== undefined && r.details !== undefined ? { ...r, details: withLastChanges(r.details, await selected.exportStack?.().catch(() => undefined)) } : r;
+    // The stack's state after a command that writes it (up, refresh), or with exportState: each
+    // cluster's last change, and the operations left in flight, which fail the stack (see leftInFlight).
+    const withState = async (r: StackResult): Promise<StackResult> => {
+      const writes = options.command === "up" || (options.command === "refresh" && !options.driftCheck);
+      if (selected === undefined || (!writes && !options.exportState)) return r;
+      const deployment = await selected.exportStack?.().catch(() => undefined);
+      if (deployment === undefined) return r;
+      const dated = options.exportState && r.details !== undefined ? { ...r, details: withLastChanges(r.details, deployment) } : r;
+      const pending = writes ? recordsFromState(deployment).pending : [];
+      if (pending.length === 0) return dated;
+      return { ...dated, status: "failed", error: [dated.error, leftInFlight(pending)].filter((line) => line !== undefined).join("\n") };
+    };
     try {
       selected = await prepare(abort.signal);
       if (selected === undefined) return { ...cancelled(stack), attempts: attempt, durationMs: elapsed() };

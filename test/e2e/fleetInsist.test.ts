@@ -1,0 +1,93 @@
+/**
+ * Someone insisting: a second Ctrl-C while a fleet's stacks wait on ONTAP jobs stops them at once.
+ * What that leaves (the creates in flight pending, perhaps the stack's lock) is what a killed run
+ * leaves, and the runner must say so with the recovery; following it brings state and clusters
+ * together without sending any setting twice. Real CLI, file backend, simulated clusters whose jobs
+ * are held until the test lets them end (no job waits on the wall clock).
+ */
+import test from "ava";
+import type { ChildProcess } from "child_process";
+import { existsSync, readdirSync } from "fs";
+import * as path from "path";
+import { SimCluster } from "../../simulator";
+import { FleetProject, FleetRun, shard } from "../../harness/fleetProject";
+import { findPulumiCli } from "../../harness/pulumiCli";
+import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
+import { fleetSimulator } from "./fleetFixtures";
+import { waitFor } from "../simulatorHttp";
+
+const explain = (run: FleetRun): string => `exit ${run.code}\n${run.stdout}\n${run.stderr}`;
+
+/** The lock files of `stack` in a file backend. */
+function lockFiles(p: FleetProject, stack: string): string[] {
+  const dir = path.join(p.dir, "state", ".pulumi", "locks", "organization", "ontap-fleet", stack);
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+test("a second Ctrl-C stops the stacks at once; the recovery the runner prints brings state and clusters together, no setting sent twice", async (t) => {
+  const cli = findPulumiCli();
+  if (!cli.ok) throw new Error(`no Pulumi CLI: ${cli.reason}`);
+  t.timeout(10 * 60_000);
+  const sim = await fleetSimulator(t, "insist", 2, 20);
+  const clusters = sim.clusters as SimCluster[];
+  // Each job is held running until the test lets it end: the signals land while both wait on it.
+  for (const cluster of clusters) cluster.scenario.stuckJobs = true;
+  const p = new FleetProject(cli.dir, sim);
+  t.teardown(() => p.close());
+  const stacks = shard(sim, 1, "insist");
+  const inventory = p.writeInventory(stacks);
+  const stack = stacks[0]?.name as string;
+
+  let child: ChildProcess | undefined;
+  let said = "";
+  const running = p.fleet(["up", "--inventory", inventory], {
+    onStart: (started) => {
+      child = started;
+      started.stderr?.on("data", (chunk: Buffer) => (said += chunk));
+    },
+  });
+  await waitFor(t, "a security job running on every cluster", () => clusters.every((c) => c.startedJobs.some((job) => job.state === "running")), 5 * 60_000);
+  const pid = child?.pid as number;
+  // As a terminal sends Ctrl-C: to the foreground process group. Then again, someone insisting.
+  process.kill(-pid, "SIGINT");
+  // Signals of one kind do not queue: the second is sent once the runner has taken the first.
+  await waitFor(t, "the runner to take the first SIGINT", () => said.includes("SIGINT: interrupting running stacks"), 60_000);
+  process.kill(-pid, "SIGINT");
+  const stopped = await running;
+  t.is(stopped.code, 1, explain(stopped));
+  t.regex(stopped.stderr, /SIGINT again: stopping the running stacks at once/, explain(stopped));
+  const reported = stopped.summary?.stacks[0];
+  t.is(reported?.status, "failed", explain(stopped));
+  t.regex(reported?.error ?? "", /its state records 2 operations left in flight by a run stopped before it finished \(creating insist-\d, creating insist-\d\): run `fleet refresh --clear-pending-creates`, then `fleet up` again/, explain(stopped));
+  t.deepEqual(lockFiles(p, stack), [], "Pulumi releases the lock when stopped at once");
+
+  // The jobs the stopped run started go on inside ONTAP; let them end, as they would.
+  for (const cluster of clusters) cluster.scenario.stuckJobs = false;
+  await waitFor(t, "the clusters' jobs to end", () => clusters.every((c) => c.startedJobs.every((job) => job.state === "success")), 60_000);
+
+  // An up that ignores the recovery does its work but is not green: Pulumi leaves the records of the
+  // stopped creates in state beside the new resources, and the runner says so again.
+  const ignored = await p.fleet(["up", "--inventory", inventory]);
+  t.is(ignored.code, 1, explain(ignored));
+  t.regex(ignored.summary?.stacks[0]?.error ?? "", /left in flight .*fleet refresh --clear-pending-creates/, explain(ignored));
+
+  // The recovery, as the runner printed it.
+  const cleared = await p.fleet(["refresh", "--clear-pending-creates", "--inventory", inventory]);
+  t.is(cleared.code, 0, explain(cleared));
+  const next = await p.fleet(["up", "--inventory", inventory]);
+  t.is(next.code, 0, explain(next));
+
+  const exported = JSON.parse(await p.pulumi(["stack", "export", "--stack", stack])) as { deployment: { resources?: { type: string; id?: string }[]; pending_operations?: unknown[] } };
+  t.deepEqual(exported.deployment.pending_operations ?? [], [], "nothing left pending");
+  t.deepEqual(
+    (exported.deployment.resources ?? []).filter((r) => r.type === CLUSTER_SECURITY_TYPE).map((r) => r.id).sort(),
+    clusters.map((c) => c.uuid).sort(),
+  );
+  for (const cluster of clusters) {
+    const bodies = cluster.patches().map((entry) => JSON.stringify(entry.body));
+    t.deepEqual(bodies, [...new Set(bodies)], `${cluster.name} got a PATCH twice`);
+    t.is(cluster.startedJobs.length, 1, `${cluster.name}: one job in all`);
+  }
+  const check = await p.fleet(["refresh", "--drift-check", "--inventory", inventory]);
+  t.is(check.code, 0, explain(check));
+});

@@ -56,7 +56,7 @@ type Groups = Record<string, unknown>;
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
 /** Whether a value is, or holds, a secret as state writes one: never shown, whatever it is. */
-export function holdsSecret(value: unknown): boolean {
+function holdsSecret(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(holdsSecret);
   if (value === null || typeof value !== "object") return false;
   return SECRET_SIGNATURE in value || Object.values(value).some(holdsSecret);

@@ -86,6 +86,11 @@ test("state: each cluster's declared and last-read settings, identity, last chan
   );
   t.deepEqual(records[0]?.desired, declared);
   t.deepEqual(records[1]?.found, telnetOn);
+  // A setting the program made secret is a secret too: left out, never shown.
+  const secretTls = recordsFromState({ deployment: { resources: [{ urn: urn(CLUSTER_SECURITY_TYPE, "x"), type: CLUSTER_SECURITY_TYPE, inputs: { ...declared, tls: secret("TLSv1.2") }, outputs: { ...good, tls: secret("TLSv1.3") } }] } });
+  t.is(secretTls.records[0]?.desired?.tls, undefined);
+  t.is(secretTls.records[0]?.found?.tls, undefined);
+  t.deepEqual(secretTls.records[0]?.found?.fips, good.fips);
   const text = JSON.stringify(records);
   for (const leak of [PASSWORD, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "admin", "__provider", "1b47061264138c4ac30d75fd1eb44270"]) t.false(text.includes(leak), leak);
 });

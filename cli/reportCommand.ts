@@ -12,6 +12,7 @@ import { Inventory, loadInventory } from "./fleetInventory";
 import { pulumiOnPathProblem, pulumiRootProblem } from "./fleet";
 import { Redactor } from "./fleetRedact";
 import { EXIT, FleetSummary } from "./fleetReport";
+import { shellQuote } from "./fleetLocks";
 import { Shard, assignShards, describeShard } from "./fleetShard";
 import { renderHtml } from "./reportHtml";
 import { renderJunit } from "./reportJunit";
@@ -34,7 +35,7 @@ export function expectedStacks(inventory: Inventory, inventoryArg: string, comma
   const shards = shardCount === undefined ? undefined : assignShards(inventory.stacks, shardCount);
   return inventory.stacks.map((stack, i) => {
     const shard = shards === undefined ? undefined : `${shards[i]}/${shardCount}`;
-    const rerun = command === undefined ? undefined : `pulumi-ontap-security fleet ${command} --inventory ${inventoryArg}${shard === undefined ? "" : ` --shard ${shard}`}`;
+    const rerun = command === undefined ? undefined : `pulumi-ontap-security fleet ${command} --inventory ${shellQuote(inventoryArg)}${shard === undefined ? "" : ` --shard ${shard}`}`;
     return { ...stack, ...(shard === undefined ? {} : { shard }), ...(rerun === undefined ? {} : { rerun }) };
   });
 }

@@ -7,7 +7,7 @@
 import type * as Automation from "@pulumi/pulumi/automation";
 import { recordsFromState } from "./fleetClusters";
 import type { FleetStack, Inventory } from "./fleetInventory";
-import { cancelCommand } from "./fleetLocks";
+import { cancelCommand, shellQuote } from "./fleetLocks";
 import { detachedPulumi } from "./fleetProcess";
 import type { StackResult } from "./fleetRunner";
 import type { RecordedStack } from "./reportModel";
@@ -72,7 +72,7 @@ export async function readRecordedStacks(inventory: Inventory, inventoryArg: str
   const envVars: Record<string, string> = { ...(inventory.backend === undefined ? {} : { PULUMI_BACKEND_URL: inventory.backend }), ...options.env };
   const workspace = await automation.LocalWorkspace.create({ workDir: inventory.project, pulumiCommand, envVars });
   const existing = new Set((await workspace.listStacks()).map((s) => shortName(s.name)));
-  const fleet = (command: string): string => `pulumi-ontap-security fleet ${command} --inventory ${inventoryArg}`;
+  const fleet = (command: string): string => `pulumi-ontap-security fleet ${command} --inventory ${shellQuote(inventoryArg)}`;
   const results: RecordedStack[] = new Array(inventory.stacks.length);
   let next = 0;
   const worker = async (): Promise<void> => {

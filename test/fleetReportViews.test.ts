@@ -12,6 +12,8 @@ import { embeddedData, renderHtml } from "../cli/reportHtml";
 import { renderMarkdown } from "../cli/reportMarkdown";
 import { Outcome, buildReport } from "../cli/reportModel";
 import { UsageError } from "../cli/usageError";
+import type { Inventory } from "../cli/fleetInventory";
+import { expectedStacks } from "../cli/reportCommand";
 import { good, record, stack, summary, telnetOn } from "./reportFixtures";
 
 const cases: { title: string; records: ClusterRecord[]; status: StackResult["status"]; outcome: Outcome; below: boolean; failing: string[] }[] = [
@@ -180,3 +182,10 @@ for (const [value, message] of badShards) {
   });
 }
 test("--shard K/N parses", (t) => t.deepEqual(parseShard(" 2/3 "), { index: 2, count: 3 }));
+
+test("the command that runs a stack's shard again quotes the inventory's path for the shell", (t) => {
+  const inventory = { stacks: [{ name: "s1", qualified: "s1", clusters: [{ name: "a", host: "a" }] }] } as unknown as Inventory;
+  const [stack] = expectedStacks(inventory, "it's my fleet.yaml", "refresh --drift-check", 1);
+  t.is(stack?.rerun, `pulumi-ontap-security fleet refresh --drift-check --inventory 'it'\\''s my fleet.yaml' --shard 1/1`);
+  t.is(expectedStacks(inventory, "ci/fleet.yaml", "up", undefined)[0]?.rerun, "pulumi-ontap-security fleet up --inventory ci/fleet.yaml");
+});

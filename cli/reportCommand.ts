@@ -9,7 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { Inventory, loadInventory } from "./fleetInventory";
 // The CLI checks the fleet's runs make before anything starts (fleet.ts imports this module too: both are read at call time).
-import { pulumiOnPathProblem, pulumiRootProblem } from "./fleet";
+import { pulumiOnPathProblem, pulumiRootProblem } from "./fleetPreconditions";
 import { Redactor } from "./fleetRedact";
 import { EXIT, FleetSummary } from "./fleetReport";
 import { shellQuote } from "./fleetLocks";

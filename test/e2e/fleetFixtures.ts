@@ -4,7 +4,7 @@
  * torn down with the test.
  */
 import type { ExecutionContext } from "ava";
-import { Simulator, asFound, startSimulator } from "../../simulator";
+import { Simulator, SimulatorClock, asFound, startSimulator } from "../../simulator";
 import { Postgres, findPostgres } from "../../harness/postgres";
 import { findPulumiCli } from "../../harness/pulumiCli";
 
@@ -17,10 +17,14 @@ export function fleetPrerequisites(t: ExecutionContext, postgres: Postgres | und
   return { cliDir: cli.dir, pg: postgres };
 }
 
-/** `count` clusters named `<prefix>-1`…, as found in the field, whose jobs take `jobDurationMs`. */
-export async function fleetSimulator(t: ExecutionContext, prefix: string, count: number, jobDurationMs: number): Promise<Simulator> {
+/**
+ * `count` clusters named `<prefix>-1`…, as found in the field, whose jobs take `jobDurationMs` on `clock`
+ * (default: the wall clock; a `ManualClock` holds every job until the test moves it).
+ */
+export async function fleetSimulator(t: ExecutionContext, prefix: string, count: number, jobDurationMs: number, clock?: SimulatorClock): Promise<Simulator> {
   const sim = await startSimulator({
     clusters: Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, security: asFound(), scenario: { jobDurationMs } })),
+    ...(clock === undefined ? {} : { clock }),
   });
   t.teardown(() => sim.close());
   return sim;

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "fs";
 import { createServer } from "net";
 import * as path from "path";
 import { stringify } from "yaml";
-import { SimCluster, Simulator } from "../../simulator";
+import { ManualClock, SimCluster, Simulator } from "../../simulator";
 import { FleetProject, FleetRun } from "../../harness/fleetProject";
 import { Postgres, findPostgres, startPostgres } from "../../harness/postgres";
 import { fleetPrerequisites, fleetSimulator } from "./fleetFixtures";
@@ -192,7 +192,10 @@ test.serial("bad input is refused before anything runs (exit 2, one clear line),
 
 test.serial("Ctrl-C in a terminal (SIGINT to the whole process group) mid-up: the steps in flight finish and are recorded, the lock is released", async (t) => {
   const { cliDir, pg } = fleetPrerequisites(t, postgres, 10 * 60_000);
-  const sim = await fleetSimulator(t, "ctrlc", 3, 6_000);
+  // The clusters' clock stands still until the signal, so both jobs are surely in flight when it comes;
+  // then it runs while the steps finish.
+  const clock = new ManualClock();
+  const sim = await fleetSimulator(t, "ctrlc", 3, 6_000, clock);
   const p = project(t, cliDir, sim, pg.url);
   const [a, b, c] = sim.clusters as [SimCluster, SimCluster, SimCluster];
   // Two stacks, one at a time: the second must never start.
@@ -207,7 +210,7 @@ test.serial("Ctrl-C in a terminal (SIGINT to the whole process group) mid-up: th
   }
   // As a terminal sends it: to the foreground process group, the runner and whatever shares its group.
   process.kill(-(pid as number), "SIGINT");
-  const run = await running;
+  const run = await clock.runWhile(running);
   t.is(run.code, 1, explain(run));
   t.regex(run.stderr, /SIGINT: interrupting running stacks/);
   const summary = JSON.parse(readFileSync(json, "utf8")) as { stacks: { stack: string; status: string }[] };
@@ -224,7 +227,9 @@ test.serial("Ctrl-C in a terminal (SIGINT to the whole process group) mid-up: th
 
 test.serial("a closed terminal (SIGHUP to the whole process group, twice, its output gone) mid-up: the steps in flight finish and are recorded, the lock is released, the summary is written", async (t) => {
   const { cliDir, pg } = fleetPrerequisites(t, postgres, 10 * 60_000);
-  const sim = await fleetSimulator(t, "hangup", 3, 6_000);
+  // As for Ctrl-C: both jobs are in flight when the hang-up comes, and end only after it.
+  const clock = new ManualClock();
+  const sim = await fleetSimulator(t, "hangup", 3, 6_000, clock);
   const p = project(t, cliDir, sim, pg.url);
   const [a, b, c] = sim.clusters as [SimCluster, SimCluster, SimCluster];
   const inventory = inventoryFile(p, { project: ".", backend: pg.url, stacks: [{ name: "hangup-1", clusters: [a.host, b.host] }, { name: "hangup-2", clusters: [c.host] }] });
@@ -245,7 +250,7 @@ test.serial("a closed terminal (SIGHUP to the whole process group, twice, its ou
   process.kill(-pid, "SIGHUP");
   await new Promise((resolve) => setTimeout(resolve, 200));
   process.kill(-pid, "SIGHUP");
-  const run = await running;
+  const run = await clock.runWhile(running);
   t.is(run.code, 1, explain(run));
   const summary = JSON.parse(readFileSync(json, "utf8")) as { stacks: { stack: string; status: string }[] };
   t.deepEqual(summary.stacks.map((s) => [s.stack, s.status]), [["hangup-1", "failed"], ["hangup-2", "cancelled"]], explain(run));

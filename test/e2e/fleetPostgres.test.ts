@@ -4,7 +4,7 @@
  * pipeline killed mid-`up`. After each, every stack's state is checked against its clusters.
  */
 import test, { ExecutionContext } from "ava";
-import { SimCluster, Simulator } from "../../simulator";
+import { ManualClock, SimCluster, Simulator } from "../../simulator";
 import { FleetProject, FleetRun, StackPlan, killGroup, shard } from "../../harness/fleetProject";
 import { Postgres, findPostgres, startPostgres } from "../../harness/postgres";
 import { fleetPrerequisites, fleetSimulator } from "./fleetFixtures";
@@ -134,7 +134,10 @@ test.serial("two pipelines on disjoint stacks of one PostgreSQL backend both suc
 
 test.serial("two pipelines on the same stack: the second fails naming the lock, or waits for it and finds nothing left to do; state intact", async (t) => {
   const { cliDir, pg } = fleetPrerequisites(t, postgres, 20 * 60_000);
-  const sim = await fleetSimulator(t, "same", 2, 8_000);
+  // The clusters' clock stands still until the waiting pipeline has been refused once, so the first
+  // pipeline surely holds the lock until then; then it runs while both finish.
+  const clock = new ManualClock();
+  const sim = await fleetSimulator(t, "same", 2, 8_000, clock);
   const p = project(t, cliDir, sim, pg);
   const stacks = shard(sim, 1, "same");
   const inventory = p.writeInventory(stacks);
@@ -146,8 +149,12 @@ test.serial("two pipelines on the same stack: the second fails naming the lock, 
   t.is(refused?.status, "locked");
   t.regex(refused?.error ?? "", /still locked after 1 attempt\(s\): \S+ by \S+@\S+ \(pid \d+\) since/);
   t.regex(refused?.lock?.holders[0]?.lock ?? "", /\.pulumi\/locks\/.*\/same-01\/[^/]+\.json/);
-  const patient = await p.fleet(["up", "--inventory", inventory, "--lock-retries", "30", "--lock-wait", "1"]);
-  const done = await first;
+  let waiting = "";
+  const patientRun = p.fleet(["up", "--inventory", inventory, "--lock-retries", "30", "--lock-wait", "1"], {
+    onStart: (child) => child.stderr?.on("data", (chunk: Buffer) => (waiting += chunk)),
+  });
+  await until("the waiting pipeline's first refusal", () => /; attempt 2 in/.test(waiting));
+  const [done, patient] = await clock.runWhile(Promise.all([first, patientRun]));
   t.is(done.code, 0, explain(done));
   t.is(patient.code, 0, explain(patient));
   t.true((patient.summary?.stacks[0]?.attempts ?? 0) > 1, explain(patient));
@@ -160,7 +167,9 @@ test.serial("two pipelines on the same stack: the second fails naming the lock, 
 
 test.serial("a pipeline killed mid-up leaves a stale lock, reported with `pulumi cancel`; after it and a refresh, the next up converges with no PATCH repeated", async (t) => {
   const { cliDir, pg } = fleetPrerequisites(t, postgres, 20 * 60_000);
-  const sim = await fleetSimulator(t, "killed", 2, 6_000);
+  // The clusters' clock stands still until the kill, so both jobs are surely in flight when it lands.
+  const clock = new ManualClock();
+  const sim = await fleetSimulator(t, "killed", 2, 6_000, clock);
   const p = project(t, cliDir, sim, pg);
   const stacks = shard(sim, 1, "killed");
   const inventory = p.writeInventory(stacks);
@@ -184,10 +193,11 @@ test.serial("a pipeline killed mid-up leaves a stale lock, reported with `pulumi
   t.is(await locks(pg, "killed-01"), 0);
   // The jobs the killed run started go on inside ONTAP. Once they have ended, the records of the
   // creates it had in flight are dropped and the next up adopts those clusters, sending nothing again.
-  await until("the clusters' jobs", () => sim.clusters.every((c) => [...c.jobs.values()].every((job) => job.state === "success" || job.state === "failure")), 120_000);
-  const cleared = await p.fleet(["refresh", "--clear-pending-creates", "--inventory", inventory]);
+  await clock.advance(6_000);
+  t.true(sim.clusters.every((c) => [...c.jobs.values()].every((job) => job.state === "success" || job.state === "failure")), "the killed run's jobs ended");
+  const cleared = await clock.runWhile(p.fleet(["refresh", "--clear-pending-creates", "--inventory", inventory]));
   t.is(cleared.code, 0, explain(cleared));
-  const next = await p.fleet(["up", "--inventory", inventory]);
+  const next = await clock.runWhile(p.fleet(["up", "--inventory", inventory]));
   t.is(next.code, 0, explain(next));
   t.is(next.summary?.stacks[0]?.clusters, 2);
   await assertStateMatches(t, p, sim, stacks);

@@ -11,7 +11,7 @@ import { ChildProcess, spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { asFound, startSimulator } from "../../simulator";
+import { ManualClock, asFound, startSimulator } from "../../simulator";
 import { FLEET_MAIN, FleetProject, FleetRun, StackPlan, killGroup } from "../../harness/fleetProject";
 import { findPostgres, startPostgres } from "../../harness/postgres";
 import { findPulumiCli } from "../../harness/pulumiCli";
@@ -42,10 +42,12 @@ test("three runners share one PostgreSQL backend; one is killed; the merged repo
   if (!findPostgres().ok) throw new Error(`no PostgreSQL: ${(findPostgres() as { reason: string }).reason}`);
   const pg = await startPostgres();
   t.teardown(() => pg.stop());
-  // Six stacks of one or two clusters; the jobs last long enough for a kill to land mid-up.
+  // Six stacks of one or two clusters. The clusters' clock stands still until the kill, so the killed
+  // runner surely has a job in flight; then it runs while the runners finish.
   const sizes = [2, 2, 1, 2, 1, 1];
   const count = sizes.reduce((a, b) => a + b, 0);
-  const sim = await startSimulator({ clusters: Array.from({ length: count }, (_, i) => ({ name: `shard-${i + 1}`, security: asFound(), scenario: { jobDurationMs: 4_000 } })) });
+  const clock = new ManualClock();
+  const sim = await startSimulator({ clusters: Array.from({ length: count }, (_, i) => ({ name: `shard-${i + 1}`, security: asFound(), scenario: { jobDurationMs: 4_000 } })), clock });
   t.teardown(() => sim.close());
   let next = 0;
   const stacks: StackPlan[] = sizes.map((size, i) => ({
@@ -73,7 +75,7 @@ test("three runners share one PostgreSQL backend; one is killed; the merged repo
   const victimClusters = victimStacks.flatMap((s) => s.clusters.map((c) => sim.clusters.find((x) => x.name === c.name)!));
   await until("a PATCH on a cluster of shard 2", () => victimClusters.some((c) => c.patches().length > 0));
   killGroup(victim!);
-  const [a, b, c] = await Promise.all([one, two, three]);
+  const [a, b, c] = await clock.runWhile(Promise.all([one, two, three]));
   t.is(a.code, 0, explain(a));
   t.is(c.code, 0, explain(c));
   t.not(b.code, 0, "the killed runner");
@@ -92,7 +94,7 @@ test("three runners share one PostgreSQL backend; one is killed; the merged repo
   t.regex(readFileSync(path.join(merged, REPORT_FILES.junit), "utf8"), new RegExp(`skipped="${victimClusterCount}">`));
 
   // The rerun of shard 2 finds the lock the killed run left: stale, with `pulumi cancel`.
-  const rerun = await run(2, ["up", "--lock-retries", "1", "--lock-wait", "1"]);
+  const rerun = await clock.runWhile(run(2, ["up", "--lock-retries", "1", "--lock-wait", "1"]));
   const staleStacks = rerun.summary?.stacks.filter((s) => s.status === "stale-lock") ?? [];
   t.is(rerun.code, 1, explain(rerun));
   t.true(staleStacks.length >= 1, explain(rerun));
@@ -104,10 +106,10 @@ test("three runners share one PostgreSQL backend; one is killed; the merged repo
 
   // The recovery, as the report says it, then the shard again: it completes.
   for (const stale of staleStacks) await runners[1]!.pulumi(["cancel", "--stack", stale.stack, "--yes"]);
-  await until("the clusters' jobs", () => victimClusters.every((cl) => [...cl.jobs.values()].every((job) => job.state === "success" || job.state === "failure")), 120_000);
-  const cleared = await run(2, ["refresh", "--clear-pending-creates"]);
+  await clock.runWhile(until("the clusters' jobs", () => victimClusters.every((cl) => [...cl.jobs.values()].every((job) => job.state === "success" || job.state === "failure")), 120_000));
+  const cleared = await clock.runWhile(run(2, ["refresh", "--clear-pending-creates"]));
   t.is(cleared.code, 0, explain(cleared));
-  const done = await run(2, ["up"]);
+  const done = await clock.runWhile(run(2, ["up"]));
   t.is(done.code, 0, explain(done));
   const summary = JSON.parse(readFileSync(path.join(dirOf(2), "fleet-summary-2-of-3.json"), "utf8")) as FleetSummary;
   t.deepEqual(summary.shard, { index: 2, count: 3 });

@@ -9,7 +9,7 @@
 import test, { ExecutionContext } from "ava";
 import { writeFileSync } from "fs";
 import * as path from "path";
-import { Simulator, asFound, startSimulator, ClusterOptions } from "../../simulator";
+import { ManualClock, Simulator, asFound, startSimulator, ClusterOptions } from "../../simulator";
 import { PulumiProject, REPO_ROOT, findPulumiCli } from "../../harness/pulumiCli";
 import { findYamlHost, yamlPath } from "../../harness/yamlHost";
 
@@ -43,8 +43,8 @@ async function fixture(t: ExecutionContext, text: string): Promise<Fixture> {
   return { project, write: (next) => writeFileSync(path.join(project.dir, "Pulumi.yaml"), next) };
 }
 
-async function simulator(t: ExecutionContext, clusters: ClusterOptions[]): Promise<Simulator> {
-  const sim = await startSimulator({ clusters });
+async function simulator(t: ExecutionContext, clusters: ClusterOptions[], clock?: ManualClock): Promise<Simulator> {
+  const sim = await startSimulator({ clusters, ...(clock === undefined ? {} : { clock }) });
   t.teardown(() => sim.close());
   return sim;
 }
@@ -199,21 +199,30 @@ if (!cli.ok || !yaml.ok) {
   });
 
   test.serial("a pipeline cancelled during up (SIGINT) lets the plugin finish the running update: state and cluster agree", async (t) => {
-    const sim = await simulator(t, [{ name: "kiev-g", security: asFound(), scenario: { jobDurationMs: 3_000 } }]);
+    // The cluster's clock stands still until the CLI has been interrupted, so the interrupt surely comes
+    // while the job runs; then it is driven while the update finishes its work.
+    const clock = new ManualClock();
+    const sim = await simulator(t, [{ name: "kiev-g", security: asFound(), scenario: { jobDurationMs: 3_000 } }], clock);
     const cluster = sim.clusters[0];
     const f = await fixture(t, projectFile(clusterResource("kiev", SETTINGS)));
     await initDefaultProvider(f.project, sim);
     let signalled = false;
-    const up = await f.project.run(["up", "--yes", "--skip-preview"], {
+    let interrupted = (): void => undefined;
+    const sent = new Promise<void>((resolve) => (interrupted = resolve));
+    const running = f.project.run(["up", "--yes", "--skip-preview"], {
       onStart: (child) => {
         const timer = setInterval(() => {
           if (cluster.patches().length === 0) return;
           clearInterval(timer);
           signalled = child.kill("SIGINT");
+          interrupted();
         }, 50);
         child.on("close", () => clearInterval(timer));
       },
     });
+    await Promise.race([sent, running]);
+    t.is(cluster.startedJobs[0]?.state, "queued", "the job had not moved when the CLI was interrupted");
+    const up = await clock.runWhile(running);
     t.true(signalled, "the CLI was interrupted while the job ran");
     t.regex(up.output, /cancel/i);
     const exported = JSON.parse((await f.project.ok(["stack", "export"])).stdout) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
@@ -224,7 +233,7 @@ if (!cli.ok || !yaml.ok) {
       rshEnabled: cluster.security.management_protocols?.rsh_enabled,
       telnetEnabled: cluster.security.management_protocols?.telnet_enabled,
     });
-    t.is((await f.project.run(["up", "--yes", "--skip-preview"])).code, 0);
+    t.is((await clock.runWhile(f.project.run(["up", "--yes", "--skip-preview"]))).code, 0);
     t.is((await f.project.run(["preview", "--expect-no-changes"])).code, 0);
     t.true(cluster.security.fips?.enabled);
   });

@@ -1,0 +1,57 @@
+// ava's configuration for `npm test` (and `npm run test:fast`, which names its files).
+//
+// ava runs as many test files at once as the machine has cores, in the order this file gives them.
+// The end-to-end files differ a hundredfold in length: started in name order, a long one could start
+// last and run alone while the other cores idle. So the slowest start first and the short ones fill in
+// around them; CONTRIBUTING.md ("What the suites cost") has the figures behind this order.
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** Test files under test/ (without `.test.ts`), slowest first, as measured one at a time. */
+const SLOWEST_FIRST = [
+  "e2e/cli",
+  "e2e/fleetPostgres",
+  "e2e/cliKill",
+  "e2e/userProject",
+  "e2e/fleetGuarantees",
+  "e2e/ansible",
+  "e2e/pluginYaml",
+  "e2e/cliCertificate",
+  "e2e/faultMatrix",
+  "e2e/previewCli",
+  "e2e/fleetReportState",
+  "e2e/fleetReportBrowser",
+  "e2e/fleetShards",
+  "e2e/kill",
+  "e2e/providerHost",
+  "e2e/wireForms",
+  "e2e/pluginInstalled",
+  "e2e/fleetYaml",
+  "e2e/fleetInsist",
+  "e2e/pluginPython",
+  "e2e/python-client",
+  "e2e/pluginGo",
+  "e2e/pluginNodeSdk",
+  "e2e/cliHostCredentials",
+];
+
+for (const name of SLOWEST_FIRST) {
+  if (!existsSync(path.join(root, "test", `${name}.test.ts`))) throw new Error(`ava.config.mjs: SLOWEST_FIRST names test/${name}.test.ts, which does not exist`);
+}
+
+/** A file's place in SLOWEST_FIRST; every other file comes after them. */
+function rank(file) {
+  const relative = path.relative(path.join(root, "build", "test"), path.resolve(root, file)).split(path.sep).join("/");
+  const index = SLOWEST_FIRST.findIndex((name) => relative === `${name}.test.js`);
+  return index === -1 ? SLOWEST_FIRST.length : index;
+}
+
+export default {
+  files: ["build/test/**/*.test.js"],
+  timeout: "10m",
+  workerThreads: false,
+  sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+};

@@ -114,10 +114,15 @@ export class FleetProject {
     });
   }
 
-  /** Runs the Pulumi CLI in the project folder against its backend; resolves with its output, rejects on failure. */
-  pulumi(args: readonly string[]): Promise<string> {
+  /**
+   * Runs the Pulumi CLI in the project folder against its backend; resolves with its output, rejects on
+   * failure. `input` goes to its stdin: a secret goes this way, never on the command line.
+   */
+  pulumi(args: readonly string[], input = ""): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd: this.dir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(input);
       let output = "";
       let stdout = "";
       child.stdout.on("data", (chunk: Buffer) => ((stdout += chunk), (output += chunk)));

@@ -274,7 +274,7 @@ test.serial("with the ONTAP account only in stack config, two names for one clus
   for (const stack of ["claims-1", "claims-2"]) {
     await p.pulumi(["stack", "init", stack]);
     await p.pulumi(["config", "set", "--stack", stack, "ontap:username", sim.username]);
-    await p.pulumi(["config", "set", "--stack", stack, "--secret", "ontap:password", sim.password]);
+    await p.pulumi(["config", "set", "--stack", stack, "--secret", "ontap:password"], sim.password);
   }
   const inventory = inventoryFile(p, { project: ".", backend: pg.url, stacks: [{ name: "claims-1", clusters: [cluster.host] }, { name: "claims-2", clusters: [`https://localhost:${port}`] }] });
   const json = path.join(p.dir, "summary.json");

@@ -18,6 +18,7 @@ import { renderHtml } from "./reportHtml";
 import { renderJunit } from "./reportJunit";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./reportMarkdown";
 import { ExpectedStack, FleetReportModel, OUTCOMES, OUTCOME_LABELS, RecordedStack, RuleSetting, buildReport } from "./reportModel";
+import { parseJsonText } from "./jsonText";
 import { loadPolicyConfig } from "./reportPolicyConfig";
 import { readRecordedStacks } from "./reportState";
 import { UsageError, integerOption } from "./usageError";
@@ -158,13 +159,15 @@ export function summaryFiles(paths: readonly string[]): string[] {
 
 /** Reads one summary, naming the file and what is wrong with it. */
 export function readSummary(file: string): FleetSummary {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new UsageError("SUMMARY", file, `summary ${file} cannot be read as JSON: ${(error as Error).message}`);
+    throw new UsageError("SUMMARY", file, `summary ${file} cannot be read: ${(error as Error).message}`);
   }
-  const s = raw as Partial<FleetSummary>;
+  const parsed = parseJsonText(text);
+  if ("problem" in parsed) throw new UsageError("SUMMARY", file, `summary ${file} cannot be read as JSON: ${parsed.problem}`);
+  const s = parsed.value as Partial<FleetSummary>;
   const problems: string[] = [];
   if (typeof s !== "object" || s === null) problems.push("(file): expected a JSON object");
   else {

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from "fs";
 import { BASELINE_RULES, EnforcementLevel, configProblems } from "../policy/baseline";
-import type { RuleSetting } from "./reportModel";
+import { parseJsonText } from "./jsonText";
+import { DEFAULT_RULES, RuleSetting } from "./reportModel";
 
 /** The levels Pulumi accepts. `remediate` reports as `mandatory` for a policy with no remediation, as the baseline's are. */
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
@@ -34,12 +35,13 @@ function levelOf(key: string, value: unknown): Level | undefined {
  * Throws a one-line problem naming the key, the value and what is allowed.
  */
 export function rulesFromPolicyConfig(config: unknown): RuleSetting[] {
-  if (config === undefined) return BASELINE_RULES.map((rule) => ({ rule, level: rule.enforcementLevel, config: {} }));
+  if (config === undefined) return [...DEFAULT_RULES];
   if (config === null || typeof config !== "object" || Array.isArray(config)) throw problem("(file)", config, "expected a JSON object of policy names");
   const entries = config as Record<string, unknown>;
   const names = BASELINE_RULES.map((rule) => rule.name);
   const allowed = `expected "all" or a policy of the baseline pack: ${names.join(", ")}`;
-  for (const key of Object.keys(entries)) if (key !== "all" && !names.includes(key)) throw problem(key, entries[key], allowed);
+  // Its value is not shown: an unknown key may be anything, a credential in a file given by mistake.
+  for (const key of Object.keys(entries)) if (key !== "all" && !names.includes(key)) throw new PolicyConfigProblem(`key "${key}": ${allowed}`);
   const objectOrLevel = (key: string, value: unknown): { level?: Level; settings: Record<string, unknown> } => {
     if (typeof value === "string") return { level: levelOf(key, value) as Level, settings: {} };
     if (value === null || typeof value !== "object" || Array.isArray(value)) throw problem(key, value, `expected ${LEVEL_CHOICE} or an object of the policy's settings`);
@@ -49,7 +51,7 @@ export function rulesFromPolicyConfig(config: unknown): RuleSetting[] {
   };
   const all = Object.prototype.hasOwnProperty.call(entries, "all") ? objectOrLevel("all", entries.all) : undefined;
   const extra = Object.keys(all?.settings ?? {})[0];
-  if (extra !== undefined) throw problem(`all.${extra}`, all?.settings[extra], `"all" takes only ${LEVEL_CHOICE}`);
+  if (extra !== undefined) throw new PolicyConfigProblem(`key "all.${extra}": "all" takes only ${LEVEL_CHOICE}`);
   return BASELINE_RULES.map((rule) => {
     const given = Object.prototype.hasOwnProperty.call(entries, rule.name) ? objectOrLevel(rule.name, entries[rule.name]) : { settings: {} };
     const wrong = configProblems(rule, given.settings)[0];
@@ -71,14 +73,10 @@ export function loadPolicyConfig(file: string): { rules: RuleSetting[] } | { pro
   } catch (error) {
     return { problem: `${where}: cannot be read: ${(error as Error).message}` };
   }
-  let parsed: unknown;
+  const parsed = text.trim() === "" ? { value: undefined } : parseJsonText(text);
+  if ("problem" in parsed) return { problem: `${where}: ${parsed.problem}` };
   try {
-    parsed = text.trim() === "" ? undefined : JSON.parse(text);
-  } catch (error) {
-    return { problem: `${where}: not JSON: ${(error as Error).message}` };
-  }
-  try {
-    return { rules: rulesFromPolicyConfig(parsed) };
+    return { rules: rulesFromPolicyConfig(parsed.value) };
   } catch (error) {
     if (error instanceof PolicyConfigProblem) return { problem: `${where}: ${error.message}` };
     throw error;

@@ -13,6 +13,7 @@ import { isLeft } from "fp-ts/Either";
 import { ClusterOptions, KNOWN_VERSIONS, Simulator, asFound, ontapEnvironment, shellExports, startSimulator } from "../simulator";
 import { DEFAULT_VERSION, atLeast, parseVersion } from "../simulator/ontapVersion";
 import { AS_FOUND_SINCE } from "../simulator/presets";
+import { parseJsonText } from "./jsonText";
 import { decodeSimulatorConfig } from "./simulatorConfig";
 import { RequestLogFile, WrittenFile, claimEnvFile, openRequestLog, removeWritten, writeExclusively } from "./simulatorFiles";
 import { UsageError, integerOption } from "./usageError";
@@ -127,13 +128,15 @@ export function parseSimulatorArgs(argv: readonly string[], readConfig: (path: s
 }
 
 function readClusters(file: string, readConfig: (path: string) => string): ClusterOptions[] {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readConfig(file));
+    text = readConfig(file);
   } catch (error) {
     throw new UsageError("--config", file, `--config ${file}: ${(error as Error).message}`);
   }
-  const decoded = decodeSimulatorConfig(json);
+  const parsed = parseJsonText(text);
+  if ("problem" in parsed) throw new UsageError("--config", file, `--config ${file}: ${parsed.problem}`);
+  const decoded = decodeSimulatorConfig(parsed.value);
   if (isLeft(decoded)) throw new UsageError("--config", file, `--config ${file} is not a simulator configuration:\n  ${decoded.left.join("\n  ")}`);
   return decoded.right;
 }

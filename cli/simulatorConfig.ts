@@ -122,12 +122,6 @@ const ClusterConfig = t.exact(
 
 const SimulatorConfig = t.exact(t.type({ clusters: t.array(ClusterConfig) }), "SimulatorConfig");
 
-/** A value as JSON, cut short: enough to recognise it in a message. */
-function briefly(value: unknown): string {
-  const text = JSON.stringify(value) ?? "undefined";
-  return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
-}
-
 /** The properties an exact type (possibly an intersection of them) allows, or undefined for any other codec. */
 function propsOf(type: t.Mixed & { _tag?: string; props?: t.Props; types?: t.Mixed[] }): t.Props | undefined {
   if ((type._tag === "InterfaceType" || type._tag === "PartialType") && type.props !== undefined) return type.props;
@@ -139,8 +133,8 @@ function propsOf(type: t.Mixed & { _tag?: string; props?: t.Props; types?: t.Mix
 }
 
 /**
- * Keys of `value` that `codec` (an exact type, possibly nested) would silently drop, as dotted paths
- * with the value given and the keys allowed. Looked up as own properties only: `constructor` or
+ * Keys of `value` that `codec` (an exact type, possibly nested) would silently drop, as paths with
+ * the keys allowed; not their values, which may be anything (a credential in a file given by mistake). Looked up as own properties only: `constructor` or
  * `__proto__` is an unknown key like any other, not a way into `Object.prototype`.
  */
 function unknownKeys(codec: t.Mixed, value: unknown, path: string): string[] {
@@ -156,7 +150,7 @@ function unknownKeys(codec: t.Mixed, value: unknown, path: string): string[] {
     const where = `${path}${path ? "." : ""}${key}`;
     const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
     return prop === undefined
-      ? [`${where}: unknown key (given ${briefly(item)}); allowed: ${Object.keys(props).join(", ")}`]
+      ? [`${where}: unknown key; allowed: ${Object.keys(props).join(", ")}`]
       : unknownKeys(prop, item, where);
   });
 }

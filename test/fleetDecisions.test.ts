@@ -4,7 +4,8 @@
  * locks and their recovery command, the abort checked before every step, exit codes.
  */
 import test from "ava";
-import { FleetInventoryError, InventoryContext, decodeInventory } from "../cli/fleetInventory";
+import { FleetInventoryError, InventoryContext, decodeInventory, loadInventory } from "../cli/fleetInventory";
+import { readSummary } from "../cli/reportCommand";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -459,4 +460,22 @@ test("--report and --out are checked before anything runs: a file in the way, an
   t.is(reportTargetProblem("--out", dir, undefined, files), undefined, "no inventory, nothing to overwrite");
   t.is(readFileSync(inventory, "utf8"), "stacks: []\n", "the inventory is untouched");
   t.false(existsSync(path.join(dir, "a")), "nothing is made by the check");
+});
+
+test("a credentials file given as the inventory or a summary is refused without a word of its secrets", async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), "fleet-creds-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const secret = "hunter2-Secret-9f3";
+  for (const [name, text] of [
+    ["creds.env", `export ONTAP_PASSWORD=${secret}\n`],
+    ["creds.json", `{"password": ${secret}}`],
+  ] as const) {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    const messages = [
+      t.throws(() => loadInventory(file), { instanceOf: FleetInventoryError })?.message ?? "",
+      t.throws(() => readSummary(file), { instanceOf: UsageError })?.message ?? "",
+    ];
+    for (const message of messages) for (const part of [secret, secret.slice(0, 6), secret.slice(-6)]) t.false(message.includes(part), `${name}: ${message}`);
+  }
 });

@@ -42,15 +42,15 @@ test("policy config: a rule's settings reach the rule, the level unchanged", (t)
 
 const ALLOWED_LEVELS = /expected an enforcement level \("advisory", "mandatory", "remediate", "disabled"\)/;
 const bad: [string, string, RegExp][] = [
-  ["not JSON", "{ all: advisory }", /: not JSON: /],
+  ["not JSON", "{ all: advisory }", /: not valid JSON at line 1, column 3$/],
   ["not an object", "[]", /key "\(file\)": value \[\]: expected a JSON object of policy names/],
-  ["a misspelt policy", '{"ontap-telnet-disbled": "mandatory"}', /key "ontap-telnet-disbled": value "mandatory": expected "all" or a policy of the baseline pack: ontap-fips-enabled, .*ontap-telnet-disabled/],
+  ["a misspelt policy", '{"ontap-telnet-disbled": "mandatory"}', /key "ontap-telnet-disbled": expected "all" or a policy of the baseline pack: ontap-fips-enabled, .*ontap-telnet-disabled/],
   ["a level that is none", '{"ontap-fips-enabled": "strict"}', new RegExp(`key "ontap-fips-enabled": value "strict": ${ALLOWED_LEVELS.source}`)],
   ["a level in an object that is none", '{"ontap-fips-enabled": {"enforcementLevel": 3}}', new RegExp(`key "ontap-fips-enabled.enforcementLevel": value 3: ${ALLOWED_LEVELS.source}`)],
   ["a number for a policy", '{"ontap-fips-enabled": 5}', /key "ontap-fips-enabled": value 5: expected an enforcement level .* or an object of the policy's settings/],
   ["a setting's value outside its schema", '{"ontap-tls-minimum-version": {"minimumVersion": "TLSv9"}}', /key "ontap-tls-minimum-version.minimumVersion": value "TLSv9": ontap-tls-minimum-version.minimumVersion must be .*TLSv1\.2.*TLSv1\.3/],
   ["a misspelt setting", '{"ontap-tls-minimum-version": {"minimumVerison": "TLSv1.3"}}', /key "ontap-tls-minimum-version.minimumVerison": value "TLSv1.3": ontap-tls-minimum-version has no setting "minimumVerison"; allowed: requireInProgram, minimumVersion/],
-  ["a setting under all", '{"all": {"enforcementLevel": "advisory", "minimumVersion": "TLSv1.3"}}', /key "all.minimumVersion": value "TLSv1.3": "all" takes only an enforcement level/],
+  ["a setting under all", '{"all": {"enforcementLevel": "advisory", "minimumVersion": "TLSv1.3"}}', /key "all.minimumVersion": "all" takes only an enforcement level/],
 ];
 
 test("policy config: a bad file is one line naming the file, the key, the value and what is allowed", (t) => {
@@ -118,4 +118,23 @@ test("--policy-config is checked before anything runs: fleet report and a fleet 
   t.regex(written.join(""), /key "ontap-fips-enabled": value "strict".*; nothing was run/);
   t.false(existsSync(path.join(dir, "report")));
   t.throws(() => parseFleetArgs(["up", "--inventory", inventory, "--policy-config", bad]), { instanceOf: UsageError, message: /goes with --report DIR/ });
+});
+
+test("policy config: a credentials file given by mistake is refused without a word of its secrets", (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), "policy-config-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const secret = "hunter2-Secret-9f3";
+  for (const [name, text] of [
+    ["creds.env", `ONTAP_PASSWORD=${secret}\n`],
+    ["creds.json", `{"password": "${secret}"}`],
+    ["creds-broken.json", `{"password": ${secret}}`],
+    ["creds-all.json", `{"all": {"password": "${secret}"}}`],
+  ] as const) {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    const loaded = loadPolicyConfig(file);
+    t.true("problem" in loaded, name);
+    const problem = "problem" in loaded ? loaded.problem : "";
+    for (const part of [secret, secret.slice(0, 6), secret.slice(-6)]) t.false(problem.includes(part), `${name}: ${problem}`);
+  }
 });

@@ -34,14 +34,27 @@ export function validationProblems(errors: t.Errors): ValidationProblem[] {
 export const bracketIndexes = (path: string): string => path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
 
 /**
+ * What a whole value is, without its content: a value wrong as a whole (a file that is another file
+ * given by mistake, an answer that is no JSON object) may hold anything, a credential included.
+ */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "string") return `a string of ${value.length} characters`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
  * Turns io-ts validation errors into one line each that names the field's path, the value that arrived
  * and the type that was expected, e.g. `job.state: got "done", expected "queued" | "running" | …`; the
  * whole value is called `root` (an ONTAP answer's "(body)", a file's "(file)"). A line io-ts reports
  * twice (once per member of a union) is given once.
  */
 export function describeValidationErrors(errors: t.Errors, root = "(body)"): string[] {
-  const lines = validationProblems(errors).map(
-    (p) => `${p.path === "" ? root : bracketIndexes(p.path)}: got ${JSON.stringify(p.value) ?? "undefined"}, expected ${p.expected}`,
+  const lines = validationProblems(errors).map((p) =>
+    p.path === ""
+      ? `${root}: got ${kindOf(p.value)}, expected ${p.expected}`
+      : `${bracketIndexes(p.path)}: got ${JSON.stringify(p.value) ?? "undefined"}, expected ${p.expected}`,
   );
   return [...new Set(lines)];
 }

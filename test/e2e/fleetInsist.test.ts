@@ -91,3 +91,49 @@ test("a second Ctrl-C stops the stacks at once; the recovery the runner prints b
   const check = await p.fleet(["refresh", "--drift-check", "--inventory", inventory]);
   t.is(check.code, 0, explain(check));
 });
+
+test("a second Ctrl-C during an update: the update left in flight fails the stack, and the same recovery clears it", async (t) => {
+  const cli = findPulumiCli();
+  if (!cli.ok) throw new Error(`no Pulumi CLI: ${cli.reason}`);
+  t.timeout(10 * 60_000);
+  const sim = await fleetSimulator(t, "midupdate", 1, 20);
+  const cluster = sim.clusters[0] as SimCluster;
+  const p = new FleetProject(cli.dir, sim);
+  t.teardown(() => p.close());
+  const stacks = shard(sim, 1, "midupdate");
+  const inventory = p.writeInventory(stacks);
+  const first = await p.fleet(["up", "--inventory", inventory]);
+  t.is(first.code, 0, explain(first));
+  // Someone turns telnet back on; a refresh records it, so the next up updates the cluster.
+  (cluster.security.management_protocols as { telnet_enabled: boolean }).telnet_enabled = true;
+  t.is((await p.fleet(["refresh", "--inventory", inventory])).code, 0);
+  cluster.scenario.stuckJobs = true;
+  const jobsBefore = cluster.startedJobs.length;
+
+  let child: ChildProcess | undefined;
+  let said = "";
+  const running = p.fleet(["up", "--inventory", inventory], {
+    onStart: (started) => {
+      child = started;
+      started.stderr?.on("data", (chunk: Buffer) => (said += chunk));
+    },
+  });
+  await waitFor(t, "the update's job to run", () => cluster.startedJobs.slice(jobsBefore).some((job) => job.state === "running"), 5 * 60_000);
+  process.kill(-(child?.pid as number), "SIGINT");
+  await waitFor(t, "the runner to take the first SIGINT", () => said.includes("SIGINT: interrupting running stacks"), 60_000);
+  process.kill(-(child?.pid as number), "SIGINT");
+  const stopped = await running;
+  t.is(stopped.code, 1, explain(stopped));
+  t.regex(stopped.summary?.stacks[0]?.error ?? "", /its state records 1 operation left in flight .*\(updating midupdate-1\): run `fleet refresh --clear-pending-creates`, then `fleet up` again/, explain(stopped));
+
+  cluster.scenario.stuckJobs = false;
+  await waitFor(t, "the job to end", () => cluster.startedJobs.every((job) => job.state === "success"), 60_000);
+  const cleared = await p.fleet(["refresh", "--clear-pending-creates", "--inventory", inventory]);
+  t.is(cleared.code, 0, explain(cleared));
+  const next = await p.fleet(["up", "--inventory", inventory]);
+  t.is(next.code, 0, explain(next));
+  t.is(next.summary?.stacks[0]?.changed, 0, "the job the stopped run started had done the update");
+  t.is(cluster.startedJobs.length, jobsBefore + 1, "one job for the update in all");
+  const exported = JSON.parse(await p.pulumi(["stack", "export", "--stack", stacks[0]?.name as string])) as { deployment: { pending_operations?: unknown[] } };
+  t.deepEqual(exported.deployment.pending_operations ?? [], []);
+});

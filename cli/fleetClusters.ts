@@ -180,7 +180,12 @@ export class ClusterCollector {
     for (const cluster of inventory ?? []) {
       if (!named.has(cluster.name) && !hosts.has(cluster.host)) records.push({ name: cluster.name, host: cluster.host, changed: false, failed: false });
     }
-    return records;
+    // Engine events of resources run side by side come in any order: the records keep the inventory's.
+    const place = (r: ClusterRecord): number => {
+      const at = (inventory ?? []).findIndex((c) => c.name === r.name || (r.host !== undefined && c.host === r.host));
+      return at === -1 ? Number.MAX_SAFE_INTEGER : at;
+    };
+    return records.sort((x, y) => place(x) - place(y) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   }
 }
 

@@ -405,6 +405,25 @@ test("a run's records: a plugin resource's host is its provider's, and an invent
   t.deepEqual([clusterUrn, dynamicUrn, providerUrn].map(isClusterUrn), [true, true, false]);
 });
 
+test("a run's records follow the inventory, whatever order the engine's events came in; resources it does not name come last, by name", (t) => {
+  const inventory = [
+    { name: "a", host: "a.example.com" },
+    { name: "b", host: "b.example.com" },
+  ];
+  const stack = "urn:pulumi:s::p::";
+  for (const order of [["zeta", "b", "a"], ["a", "zeta", "b"], ["b", "a", "zeta"]]) {
+    const collector = new ClusterCollector();
+    const ops = new Map<string, OpType>();
+    for (const name of order) {
+      const urn = `${stack}${CLUSTER_SECURITY_TYPE}::${name}`;
+      collector.onEvent({ resourcePreEvent: { metadata: { op: "create", urn, type: CLUSTER_SECURITY_TYPE, provider: "", new: { inputs: { host: `${name}.example.com` } } } } } as never);
+      ops.set(urn, "create");
+    }
+    const records = collector.records(ops, new Set(), () => true, inventory);
+    t.deepEqual(records.map((r) => r.name), ["a", "b", "zeta"], `events in the order ${order.join(", ")}`);
+  }
+});
+
 test("a CLI failure is shown by its error lines, as the Automation API words it", (t) => {
   const message = [
     "code: 1",

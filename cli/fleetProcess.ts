@@ -28,15 +28,36 @@ type Run = (
 /** The CLI processes running now, for a second, forceful interrupt. */
 const running = new Set<number>();
 
-/** Sends SIGINT to every `pulumi` the runner has running (a second one makes Pulumi stop at once). */
+/** How often a stop is said again to a CLI that has not ended. */
+const RESEND_MS = 1_000;
+
+/**
+ * Sends SIGINT to every `pulumi` the runner has running (a second one makes Pulumi stop at once), and
+ * again each second to those still running. Pulumi keeps one signal waiting: a second that comes
+ * before it has taken the first is dropped, and the CLI would go on waiting for the steps in flight,
+ * as if never told to stop. Only the CLIs running at the stop are told again; what the runner starts
+ * after it (reading a stack's state to say what was left) is not.
+ */
 export function interruptAll(): void {
-  for (const pid of running) {
-    try {
-      process.kill(pid, "SIGINT");
-    } catch {
-      // it has just ended
+  const told = new Set(running);
+  const tell = (): void => {
+    for (const pid of told) {
+      if (!running.has(pid)) {
+        told.delete(pid);
+        continue;
+      }
+      try {
+        process.kill(pid, "SIGINT");
+      } catch {
+        // it has just ended
+        told.delete(pid);
+      }
     }
-  }
+    if (told.size === 0) clearInterval(again);
+  };
+  const again = setInterval(tell, RESEND_MS);
+  again.unref();
+  tell();
 }
 
 /**

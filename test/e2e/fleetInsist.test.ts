@@ -7,12 +7,15 @@
  */
 import test from "ava";
 import type { ChildProcess } from "child_process";
-import { existsSync, readdirSync } from "fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { SimCluster } from "../../simulator";
 import { FleetProject, FleetRun, shard } from "../../harness/fleetProject";
 import { findPulumiCli } from "../../harness/pulumiCli";
 import { CLUSTER_SECURITY_TYPE } from "../../provider/resourceType";
+import type { PulumiCommand } from "@pulumi/pulumi/automation";
+import { detachedPulumi, interruptAll } from "../../cli/fleetProcess";
 import { fleetSimulator } from "./fleetFixtures";
 import { waitFor } from "../simulatorHttp";
 
@@ -136,4 +139,79 @@ test("a second Ctrl-C during an update: the update left in flight fails the stac
   t.is(cluster.startedJobs.length, jobsBefore + 1, "one job for the update in all");
   const exported = JSON.parse(await p.pulumi(["stack", "export", "--stack", stacks[0]?.name as string])) as { deployment: { pending_operations?: unknown[] } };
   t.deepEqual(exported.deployment.pending_operations ?? [], []);
+});
+
+/*
+ * The runner against a stand-in CLI that hears signals as Pulumi does: the first SIGINT cancels (the
+ * steps in flight finish), a later one terminates, and a second that comes before the first was taken
+ * is dropped (Pulumi keeps one signal waiting). Two signals in quick succession, as a pipeline sends
+ * them, are then one, and the stacks would go on waiting.
+ */
+/** Says "started", "cancelling" and "terminating"; a second SIGINT within 500 ms of the first is lost. */
+const STAND_IN = `#!/usr/bin/env node
+require("fs").writeFileSync(require("path").join(__dirname, "pid-" + process.pid), "");
+let first;
+process.stdout.write("started\\n");
+process.on("SIGINT", () => {
+  if (first === undefined) {
+    first = Date.now();
+    process.stdout.write("cancelling\\n");
+  } else if (Date.now() - first >= 500) {
+    process.stdout.write("terminating\\n");
+    process.exit(1);
+  }
+});
+setInterval(() => undefined, 1000);
+`;
+
+type Run = (args: string[], cwd: string, env: Record<string, string>, onOutput?: (data: string) => void, onError?: (data: string) => void, signal?: AbortSignal) => Promise<unknown>;
+
+function standIn(dir: string): Run {
+  const binary = path.join(dir, "pulumi");
+  writeFileSync(binary, STAND_IN);
+  chmodSync(binary, 0o755);
+  const command = { command: binary, run: (_a: string[], _b: string, _c: Record<string, string>, _d?: unknown, _e?: unknown, _f?: unknown) => Promise.reject(new Error("replaced")) };
+  return (detachedPulumi(command as unknown as PulumiCommand) as unknown as { run: Run }).run;
+}
+
+test("a second stop that Pulumi drops is said again until the CLI ends; a CLI started after the stop is not told", async (t) => {
+  t.timeout(30_000);
+  const dir = mkdtempSync(path.join(tmpdir(), "pulumi-ontap-fleet-process-"));
+  t.teardown(() => {
+    // Each stand-in wrote its pid: none outlives the test, whatever it ended on.
+    for (const file of readdirSync(dir).filter((name) => name.startsWith("pid-"))) {
+      try {
+        process.kill(Number(file.slice("pid-".length)), "SIGKILL");
+      } catch {
+        // already ended
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const run = standIn(dir);
+
+  const abort = new AbortController();
+  let said = "";
+  const stopped = run(["up"], dir, {}, (text) => (said += text), undefined, abort.signal).then(
+    () => "exit 0",
+    (error: unknown) => String(error),
+  );
+  await waitFor(t, "the stand-in to start", () => said.includes("started"), 10_000);
+  abort.abort();
+  await waitFor(t, "the first SIGINT to be taken", () => said.includes("cancelling"), 10_000);
+  // At once, as a person pressing Ctrl-C twice in quick succession, or a pipeline sending two signals.
+  interruptAll();
+
+  const later = new AbortController();
+  let laterSaid = "";
+  const afterwards = run(["stack", "export"], dir, {}, (text) => (laterSaid += text), undefined, later.signal).catch(() => undefined);
+  await waitFor(t, "the later stand-in to start", () => laterSaid.includes("started"), 10_000);
+
+  t.regex(await stopped, /code: 1/, "the stand-in ended by a repeated SIGINT");
+  t.true(said.includes("terminating"), said);
+  t.false(laterSaid.includes("cancelling"), "the CLI started after the stop heard no signal");
+  later.abort();
+  await waitFor(t, "the later stand-in to take its SIGINT", () => laterSaid.includes("cancelling"), 10_000);
+  interruptAll();
+  await afterwards;
 });

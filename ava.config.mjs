@@ -1,10 +1,11 @@
 // ava's configuration for `npm test` (and `npm run test:fast`, which names its files).
 //
-// ava runs as many test files at once as the machine has cores, in the order this file gives them.
+// ava runs one test file more at once than the machine has cores, in the order this file gives them.
 // The end-to-end files differ a hundredfold in length: started in name order, a long one could start
 // last and run alone while the other cores idle. So the slowest start first and the short ones fill in
 // around them; CONTRIBUTING.md ("What the suites cost") has the figures behind this order.
 import { existsSync, readdirSync } from "node:fs";
+import { availableParallelism, homedir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -65,7 +66,18 @@ function staleBuiltTests(dir = path.join(root, "build", "test")) {
   });
 }
 
+/**
+ * Node.js 22.1+ keeps the bytecode of the modules it compiles in this folder, beside the project's other
+ * caches, and reuses it in every Node.js process the tests start: ava's workers, and each Pulumi
+ * program and dynamic provider (a CLI command starts two, each loading @pulumi/pulumi). Older Node.js
+ * ignores the variable. A caller's own setting wins.
+ */
+process.env.NODE_COMPILE_CACHE ??= path.join(process.env.PULUMI_ONTAP_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "pulumi-ontap-security"), "node-compile-cache");
+
 export default {
+  // One file more than cores: some end-to-end files wait on the wall clock (deadlines the provider
+  // keeps, jobs NetApp's client must see running), and a core would idle meanwhile.
+  concurrency: availableParallelism() + 1,
   files: ["build/test/**/*.test.js", ...staleBuiltTests().map((file) => `!${file}`)],
   timeout: "10m",
   workerThreads: false,

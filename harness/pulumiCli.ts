@@ -172,7 +172,9 @@ export class PulumiProject {
   /** Creates the stack and sets its config; `secrets` are set with --secret (read from stdin, never argv). */
   async init(config: Readonly<Record<string, string>>, secrets: Readonly<Record<string, string>> = {}): Promise<void> {
     await this.ok(["stack", "init", this.stack]);
-    for (const [key, value] of Object.entries(config)) await this.setConfig(key, value);
+    // One command for all plain values: each CLI command costs a process start and a read of the stack.
+    const plain = Object.entries(config);
+    if (plain.length > 0) await this.ok(["config", "set-all", ...plain.map(([key, value]) => `--plaintext=${key}=${value}`)]);
     for (const [key, value] of Object.entries(secrets)) await this.ok(["config", "set", "--secret", key], { input: value });
   }
 

@@ -65,12 +65,21 @@ test("bad options are refused before any port opens", async (t) => {
 });
 
 test("the port option puts the clusters on consecutive ports", async (t) => {
-  const probe = await startSimulator();
-  const free = Number(probe.clusters[0]?.host.split(":")[1]);
-  await probe.close();
-  const sim = await startSimulator({ clusters: 2, port: free });
-  t.teardown(() => sim.close());
-  t.deepEqual(sim.clusters.map((cluster) => cluster.url), [`https://127.0.0.1:${free}`, `https://127.0.0.1:${free + 1}`]);
+  // A port found free may be taken by another test file before the simulator binds it, and the one
+  // after it may never have been free: such a start fails with EADDRINUSE, and is tried on other ports.
+  for (let attempt = 1; ; attempt++) {
+    const probe = await startSimulator();
+    const free = Number(probe.clusters[0]?.host.split(":")[1]);
+    await probe.close();
+    const started = await startSimulator({ clusters: 2, port: free }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === "EADDRINUSE" && attempt < 5) return undefined;
+      throw error;
+    });
+    if (started === undefined) continue;
+    t.teardown(() => started.close());
+    t.deepEqual(started.clusters.map((cluster) => cluster.url), [`https://127.0.0.1:${free}`, `https://127.0.0.1:${free + 1}`]);
+    return;
+  }
 });
 
 test("close() releases held requests, stops jobs and frees the ports", async (t) => {

@@ -5,7 +5,7 @@
  * together without sending any setting twice. Real CLI, file backend, simulated clusters whose jobs
  * are held until the test lets them end (no job waits on the wall clock).
  */
-import test from "ava";
+import test, { ExecutionContext } from "ava";
 import type { ChildProcess } from "child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -27,6 +27,28 @@ function lockFiles(p: FleetProject, stack: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
 
+/**
+ * Starts `fleet up`, and once `inFlight` holds presses Ctrl-C as a terminal does (SIGINT to the
+ * foreground process group), then again, someone insisting; returns the stopped run.
+ */
+async function upStoppedTwice(t: ExecutionContext, p: FleetProject, inventory: string, what: string, inFlight: () => boolean): Promise<FleetRun> {
+  let child: ChildProcess | undefined;
+  let said = "";
+  const running = p.fleet(["up", "--inventory", inventory], {
+    onStart: (started) => {
+      child = started;
+      started.stderr?.on("data", (chunk: Buffer) => (said += chunk));
+    },
+  });
+  await waitFor(t, what, inFlight, 5 * 60_000);
+  const pid = child?.pid as number;
+  process.kill(-pid, "SIGINT");
+  // Signals of one kind do not queue: the second is sent once the runner has taken the first.
+  await waitFor(t, "the runner to take the first SIGINT", () => said.includes("SIGINT: interrupting running stacks"), 60_000);
+  process.kill(-pid, "SIGINT");
+  return running;
+}
+
 test("a second Ctrl-C stops the stacks at once; the recovery the runner prints brings state and clusters together, no setting sent twice", async (t) => {
   const cli = findPulumiCli();
   if (!cli.ok) throw new Error(`no Pulumi CLI: ${cli.reason}`);
@@ -41,22 +63,7 @@ test("a second Ctrl-C stops the stacks at once; the recovery the runner prints b
   const inventory = p.writeInventory(stacks);
   const stack = stacks[0]?.name as string;
 
-  let child: ChildProcess | undefined;
-  let said = "";
-  const running = p.fleet(["up", "--inventory", inventory], {
-    onStart: (started) => {
-      child = started;
-      started.stderr?.on("data", (chunk: Buffer) => (said += chunk));
-    },
-  });
-  await waitFor(t, "a security job running on every cluster", () => clusters.every((c) => c.startedJobs.some((job) => job.state === "running")), 5 * 60_000);
-  const pid = child?.pid as number;
-  // As a terminal sends Ctrl-C: to the foreground process group. Then again, someone insisting.
-  process.kill(-pid, "SIGINT");
-  // Signals of one kind do not queue: the second is sent once the runner has taken the first.
-  await waitFor(t, "the runner to take the first SIGINT", () => said.includes("SIGINT: interrupting running stacks"), 60_000);
-  process.kill(-pid, "SIGINT");
-  const stopped = await running;
+  const stopped = await upStoppedTwice(t, p, inventory, "a security job running on every cluster", () => clusters.every((c) => c.startedJobs.some((job) => job.state === "running")));
   t.is(stopped.code, 1, explain(stopped));
   t.regex(stopped.stderr, /SIGINT again: stopping the running stacks at once/, explain(stopped));
   const reported = stopped.summary?.stacks[0];
@@ -113,19 +120,7 @@ test("a second Ctrl-C during an update: the update left in flight fails the stac
   cluster.scenario.stuckJobs = true;
   const jobsBefore = cluster.startedJobs.length;
 
-  let child: ChildProcess | undefined;
-  let said = "";
-  const running = p.fleet(["up", "--inventory", inventory], {
-    onStart: (started) => {
-      child = started;
-      started.stderr?.on("data", (chunk: Buffer) => (said += chunk));
-    },
-  });
-  await waitFor(t, "the update's job to run", () => cluster.startedJobs.slice(jobsBefore).some((job) => job.state === "running"), 5 * 60_000);
-  process.kill(-(child?.pid as number), "SIGINT");
-  await waitFor(t, "the runner to take the first SIGINT", () => said.includes("SIGINT: interrupting running stacks"), 60_000);
-  process.kill(-(child?.pid as number), "SIGINT");
-  const stopped = await running;
+  const stopped = await upStoppedTwice(t, p, inventory, "the update's job to run", () => cluster.startedJobs.slice(jobsBefore).some((job) => job.state === "running"));
   t.is(stopped.code, 1, explain(stopped));
   t.regex(stopped.summary?.stacks[0]?.error ?? "", /its state records 1 operation left in flight .*\(updating midupdate-1\): run `fleet refresh --clear-pending-creates`, then `fleet up` again/, explain(stopped));
 

@@ -180,12 +180,14 @@ export class ClusterCollector {
     for (const cluster of inventory ?? []) {
       if (!named.has(cluster.name) && !hosts.has(cluster.host)) records.push({ name: cluster.name, host: cluster.host, changed: false, failed: false });
     }
-    // Engine events of resources run side by side come in any order: the records keep the inventory's.
-    const place = (r: ClusterRecord): number => {
-      const at = (inventory ?? []).findIndex((c) => c.name === r.name || (r.host !== undefined && c.host === r.host));
-      return at === -1 ? Number.MAX_SAFE_INTEGER : at;
-    };
-    return records.sort((x, y) => place(x) - place(y) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    // Engine events of resources run side by side come in any order: the records keep the inventory's,
+    // and the resources it does not name come last, by name.
+    const placed = records.map((record) => {
+      const at = (inventory ?? []).findIndex((c) => c.name === record.name || (record.host !== undefined && c.host === record.host));
+      return { record, at: at === -1 ? Number.MAX_SAFE_INTEGER : at };
+    });
+    placed.sort((x, y) => x.at - y.at || (x.record.name < y.record.name ? -1 : x.record.name > y.record.name ? 1 : 0));
+    return placed.map(({ record }) => record);
   }
 }
 

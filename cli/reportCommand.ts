@@ -18,6 +18,7 @@ import { renderHtml } from "./reportHtml";
 import { renderJunit } from "./reportJunit";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "./reportMarkdown";
 import { ExpectedStack, FleetReportModel, OUTCOMES, OUTCOME_LABELS, RecordedStack, RuleSetting, buildReport } from "./reportModel";
+import { kindOf } from "../provider/ontap/decode";
 import { parseJsonText } from "./jsonText";
 import { loadPolicyConfig } from "./reportPolicyConfig";
 import { readRecordedStacks } from "./reportState";
@@ -173,7 +174,7 @@ export function readSummary(file: string): FleetSummary {
   else {
     if (s.command !== "preview" && s.command !== "up" && s.command !== "refresh") problems.push(`command: got ${JSON.stringify(s.command)}, expected "preview", "up" or "refresh"`);
     if (typeof s.startedAt !== "string") problems.push(`startedAt: got ${JSON.stringify(s.startedAt)}, expected an ISO time`);
-    if (!Array.isArray(s.stacks)) problems.push(`stacks: got ${JSON.stringify(s.stacks)?.slice(0, 40)}, expected the array a fleet run writes`);
+    if (!Array.isArray(s.stacks)) problems.push(`stacks: got ${kindOf(s.stacks)}, expected the array a fleet run writes`);
     else
       s.stacks.forEach((r, i) => {
         if (typeof r?.stack !== "string" || typeof r?.status !== "string") problems.push(`stacks[${i}]: expected {stack, status, ...}`);

@@ -497,4 +497,10 @@ test("a credentials file given as the inventory or a summary is refused without 
     ];
     for (const message of messages) for (const part of [secret, secret.slice(0, 6), secret.slice(-6)]) t.false(message.includes(part), `${name}: ${message}`);
   }
+  // A summary's stacks are written by the runner: one that is not an array is described by its kind.
+  const odd = path.join(dir, "summary.json");
+  writeFileSync(odd, JSON.stringify({ command: "up", startedAt: "2026-12-03T00:00:00Z", stacks: `ONTAP_PASSWORD=${secret}` }));
+  const message = t.throws(() => readSummary(odd), { instanceOf: UsageError })?.message ?? "";
+  t.regex(message, /stacks: got a string of 33 characters, expected the array a fleet run writes/);
+  t.false(message.includes(secret.slice(0, 6)), message);
 });

@@ -37,7 +37,7 @@ export const bracketIndexes = (path: string): string => path.replace(/\.(\d+)(?=
  * What a whole value is, without its content: a value wrong as a whole (a file that is another file
  * given by mistake, an answer that is no JSON object) may hold anything, a credential included.
  */
-function kindOf(value: unknown): string {
+export function kindOf(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === "string") return `a string of ${value.length} characters`;
